@@ -1,0 +1,20 @@
+/**
+ * A Hadoop `CompressionCodec`, reduced to what SequenceFiles need: each
+ * RECORD value and each BLOCK buffer is one complete, separately finished
+ * codec stream, compressed and decompressed in one call. Synchronous on
+ * purpose: native codecs are fast enough that a promise per record would cost
+ * more than the work.
+ */
+export interface CompressionCodec {
+  /** Hadoop class name written in file headers, e.g. `org.apache.hadoop.io.compress.DefaultCodec`. */
+  readonly className: string;
+  /** Short name used by the CLI and options, e.g. `default`, `gzip`, `snappy`. */
+  readonly name: string;
+  /** One complete stream in Hadoop's framing for this codec. */
+  compress(input: Uint8Array): Uint8Array;
+  /**
+   * Decode one complete stream. Must throw CorruptFileError on malformed input
+   * and LimitExceededError rather than produce more than `maxOutput` bytes.
+   */
+  decompress(input: Uint8Array, maxOutput: number): Uint8Array;
+}

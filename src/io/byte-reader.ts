@@ -1,0 +1,219 @@
+import { LimitExceededError, TruncatedFileError, CorruptFileError } from './errors.js';
+import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
+import { decodeVIntSize, isNegativeVInt } from './vint.js';
+import { decodeJavaUtf8, decodeModifiedUtf8 } from './utf8.js';
+
+/**
+ * Java `DataInput` over a byte array: big-endian fixed-width numbers, 64-bit
+ * values as `bigint`, Hadoop `WritableUtils` VInt/VLong, `Text` strings and
+ * `writeUTF` strings. Reading past the end throws `TruncatedFileError` with the
+ * absolute file offset (`base + pos`).
+ */
+export class ByteReader {
+  buf: Uint8Array;
+  view: DataView;
+  /** Read position within `buf`. */
+  pos: number;
+  /** End of readable data within `buf` (exclusive). */
+  end: number;
+  /** File offset of `buf[0]`, for error messages and positions. */
+  base: number;
+  /** File name for error messages. */
+  file: string | undefined;
+  limits: ReadLimits;
+
+  constructor(buf: Uint8Array, opts: { base?: number; file?: string; start?: number; end?: number; limits?: ReadLimits } = {}) {
+    this.buf = buf;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.pos = opts.start ?? 0;
+    this.end = opts.end ?? buf.length;
+    this.base = opts.base ?? 0;
+    this.file = opts.file;
+    this.limits = opts.limits ?? DEFAULT_LIMITS;
+  }
+
+  /** Point the reader at another buffer (reuses the object on hot paths). */
+  reset(buf: Uint8Array, start = 0, end = buf.length, base = 0): void {
+    if (buf !== this.buf) {
+      this.buf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    this.pos = start;
+    this.end = end;
+    this.base = base;
+  }
+
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  /** Absolute file offset of the read position. */
+  get offset(): number {
+    return this.base + this.pos;
+  }
+
+  atEnd(): boolean {
+    return this.pos >= this.end;
+  }
+
+  /** Throws unless `n` more bytes are available. */
+  need(n: number, what = 'data'): void {
+    if (this.end - this.pos < n) this.truncated(what, n);
+  }
+
+  truncated(what: string, n: number): never {
+    throw new TruncatedFileError(`unexpected end of ${what}: needed ${n} bytes, ${this.end - this.pos} left`, {
+      file: this.file,
+      offset: this.base + this.pos,
+    });
+  }
+
+  corrupt(reason: string, at = this.pos): never {
+    throw new CorruptFileError(reason, { file: this.file, offset: this.base + at });
+  }
+
+  /** Validates a length read from the data against the limits and the bytes left. */
+  checkLength(n: number, what: string, at = this.pos): number {
+    if (n < 0 || !Number.isInteger(n)) this.corrupt(`negative or invalid ${what} length ${n}`, at);
+    if (n > this.limits.maxBufferBytes) {
+      throw new LimitExceededError(`${what} length ${n} exceeds the limit of ${this.limits.maxBufferBytes} bytes`, {
+        file: this.file,
+        offset: this.base + at,
+      });
+    }
+    return n;
+  }
+
+  readUint8(): number {
+    if (this.pos >= this.end) this.truncated('data', 1);
+    return this.buf[this.pos++]!;
+  }
+
+  readInt8(): number {
+    return (this.readUint8() << 24) >> 24;
+  }
+
+  readBoolean(): boolean {
+    return this.readUint8() !== 0;
+  }
+
+  readInt16(): number {
+    this.need(2);
+    const v = this.view.getInt16(this.pos);
+    this.pos += 2;
+    return v;
+  }
+
+  readUint16(): number {
+    this.need(2);
+    const v = this.view.getUint16(this.pos);
+    this.pos += 2;
+    return v;
+  }
+
+  readInt32(): number {
+    if (this.end - this.pos < 4) this.truncated('data', 4);
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 4;
+    return (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
+  }
+
+  readUint32(): number {
+    return this.readInt32() >>> 0;
+  }
+
+  readInt64(): bigint {
+    this.need(8);
+    const v = this.view.getBigInt64(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  readFloat32(): number {
+    this.need(4);
+    const v = this.view.getFloat32(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  readFloat64(): number {
+    this.need(8);
+    const v = this.view.getFloat64(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  /** `n` bytes as a view into the buffer (no copy). */
+  readBytes(n: number): Uint8Array {
+    if (this.end - this.pos < n) this.truncated('data', n);
+    const p = this.pos;
+    this.pos = p + n;
+    return this.buf.subarray(p, p + n);
+  }
+
+  skip(n: number): void {
+    if (this.end - this.pos < n) this.truncated('data', n);
+    this.pos += n;
+  }
+
+  /** `WritableUtils.readVLong` as a bigint. */
+  readVLong(): bigint {
+    const first = this.readInt8();
+    const size = decodeVIntSize(first);
+    if (size === 1) return BigInt(first);
+    this.need(size - 1, 'variable-length integer');
+    let hi = 0;
+    let lo = 0;
+    for (let k = 0; k < size - 1; k++) {
+      // shift the 64-bit (hi, lo) pair left by 8 and add the next byte
+      hi = ((hi << 8) | (lo >>> 24)) >>> 0;
+      lo = ((lo << 8) | this.buf[this.pos++]!) >>> 0;
+    }
+    let v = (BigInt(hi) << 32n) | BigInt(lo);
+    v = BigInt.asIntN(64, v);
+    return isNegativeVInt(first) ? ~v : v;
+  }
+
+  /** `WritableUtils.readVInt`: a VLong that must fit in a signed 32-bit int. */
+  readVInt(): number {
+    const at = this.pos;
+    const first = this.readInt8();
+    if (first >= -112) return first;
+    const size = decodeVIntSize(first);
+    if (size > 5) {
+      this.pos = at;
+      const v = this.readVLong();
+      if (v > 2147483647n || v < -2147483648n) this.corrupt('value too long to fit in integer', at);
+      return Number(v);
+    }
+    this.need(size - 1, 'variable-length integer');
+    let v = 0;
+    for (let k = 0; k < size - 1; k++) v = ((v << 8) | this.buf[this.pos++]!) >>> 0;
+    // a 4-byte magnitude can exceed the int range, as Hadoop checks
+    if (v > 0x7fffffff) this.corrupt('value too long to fit in integer', at);
+    return isNegativeVInt(first) ? ~v : v;
+  }
+
+  /** A VInt used as a length: non-negative and within the limits. */
+  readVIntLength(what: string): number {
+    const at = this.pos;
+    return this.checkLength(this.readVInt(), what, at);
+  }
+
+  /** `Text.readString`: VInt byte length + UTF-8, decoded as Java's `Text.toString()` does. */
+  readText(): string {
+    const n = this.readVIntLength('string');
+    return decodeJavaUtf8(this.readBytes(n));
+  }
+
+  /** `DataInput.readUTF`: unsigned 16-bit length + Java modified UTF-8. */
+  readUTF(): string {
+    const n = this.readUint16();
+    const at = this.pos;
+    const bytes = this.readBytes(n);
+    const s = decodeModifiedUtf8(bytes);
+    if (s === undefined) this.corrupt('malformed modified UTF-8 string', at);
+    return s;
+  }
+}

@@ -1,0 +1,139 @@
+import { writeVLongInto } from './vint.js';
+import { encodeJavaUtf8, encodeModifiedUtf8 } from './utf8.js';
+import { UsageError } from './errors.js';
+
+/**
+ * Java `DataOutput` into a growable byte array: big-endian numbers, `bigint`
+ * for 64-bit, Hadoop VInt/VLong, `Text.writeString`, `writeUTF`.
+ * `reset()` keeps the allocation so one writer can serialize many records.
+ */
+export class ByteWriter {
+  buf: Uint8Array;
+  view: DataView;
+  pos = 0;
+
+  constructor(initialSize = 256) {
+    this.buf = new Uint8Array(initialSize);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  get length(): number {
+    return this.pos;
+  }
+
+  reset(): void {
+    this.pos = 0;
+  }
+
+  /** The bytes written so far, as a view (valid until the next write or reset). */
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  /** The bytes written so far, copied. */
+  toBytes(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+
+  ensure(n: number): void {
+    const need = this.pos + n;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  writeUint8(v: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+  }
+
+  writeInt8(v: number): void {
+    this.writeUint8(v & 0xff);
+  }
+
+  writeBoolean(v: boolean): void {
+    this.writeUint8(v ? 1 : 0);
+  }
+
+  writeInt16(v: number): void {
+    this.ensure(2);
+    this.view.setInt16(this.pos, v);
+    this.pos += 2;
+  }
+
+  writeUint16(v: number): void {
+    this.ensure(2);
+    this.view.setUint16(this.pos, v);
+    this.pos += 2;
+  }
+
+  writeInt32(v: number): void {
+    this.ensure(4);
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v >>> 24;
+    b[p + 1] = v >>> 16;
+    b[p + 2] = v >>> 8;
+    b[p + 3] = v;
+    this.pos = p + 4;
+  }
+
+  /** Overwrite 4 bytes at an earlier position (for lengths known only afterwards). */
+  patchInt32(at: number, v: number): void {
+    this.view.setInt32(at, v);
+  }
+
+  writeInt64(v: bigint | number): void {
+    this.ensure(8);
+    this.view.setBigInt64(this.pos, BigInt.asIntN(64, BigInt(v)));
+    this.pos += 8;
+  }
+
+  writeFloat32(v: number): void {
+    this.ensure(4);
+    this.view.setFloat32(this.pos, v);
+    this.pos += 4;
+  }
+
+  writeFloat64(v: number): void {
+    this.ensure(8);
+    this.view.setFloat64(this.pos, v);
+    this.pos += 8;
+  }
+
+  writeBytes(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /** `WritableUtils.writeVLong` (also `writeVInt`: same encoding). */
+  writeVLong(v: number | bigint): void {
+    this.ensure(9);
+    this.pos = writeVLongInto(this.buf, this.pos, v);
+  }
+
+  writeVInt(v: number): void {
+    this.ensure(5);
+    this.pos = writeVLongInto(this.buf, this.pos, v);
+  }
+
+  /** `Text.writeString`: VInt byte length + UTF-8. */
+  writeText(s: string): void {
+    const bytes = encodeJavaUtf8(s);
+    this.writeVInt(bytes.length);
+    this.writeBytes(bytes);
+  }
+
+  /** `DataOutput.writeUTF`: unsigned 16-bit length + modified UTF-8. */
+  writeUTF(s: string): void {
+    const bytes = encodeModifiedUtf8(s);
+    if (bytes.length > 65535) throw new UsageError(`string too long for writeUTF: ${bytes.length} encoded bytes (max 65535)`);
+    this.writeUint16(bytes.length);
+    this.writeBytes(bytes);
+  }
+}
