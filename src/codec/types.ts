@@ -18,3 +18,9 @@ export interface CompressionCodec {
    */
   decompress(input: Uint8Array, maxOutput: number): Uint8Array;
 }
+
+/** What readers and writers need from a codec registry. */
+export interface CodecLookup {
+  /** The codec for a Hadoop class name or short name; throws UnsupportedFormatError naming it and the available ones. */
+  require(classNameOrAlias: string): CompressionCodec;
+}

@@ -23,6 +23,14 @@ export interface WritableType<T = unknown> {
   write(w: ByteWriter, value: T, ctx: WritableContext): void;
   /** What Java's `toString()` prints for the value. */
   toString(value: T): string;
+  /**
+   * False when Java's `toString()` of this value is not a function of its
+   * bytes (it prints an identity hash, e.g. `[I@1b6d3586` for an int[] inside
+   * ObjectWritable, or ArrayWritable's default `Object.toString()`). The
+   * interop dump then prints `"key": null, "keyToStringUnstable": true`.
+   * Absent means always stable.
+   */
+  isToStringStable?(value: T): boolean;
   /** Turn a loosely typed input (e.g. a number for LongWritable) into `T`; throws UsageError if impossible. */
   coerce?(value: unknown): T;
   /** A JSON-friendly form for `seqcat json` (bigint → string, bytes → hex/base64...). */
