@@ -6,3 +6,4 @@ export * from './vint.js';
 export * from './utf8.js';
 export * from './source.js';
 export * from './sink.js';
+export * from './buffered-input.js';

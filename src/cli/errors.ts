@@ -1,0 +1,30 @@
+import { CorruptFileError, HadoopIOError, UsageError } from '../io/errors.js';
+
+/** Exit codes: 0 ok, 1 bad data or I/O failure, 2 usage. */
+export const EXIT_OK = 0;
+export const EXIT_BAD_DATA = 1;
+export const EXIT_USAGE = 2;
+
+/** A mistake on the command line. */
+export class CliUsageError extends Error {
+  override name = 'CliUsageError';
+}
+
+/** One line for stderr, `seqcat: <file>: <what> (at byte N)`, and the exit code. */
+export function describeError(e: unknown): { line: string; code: number } {
+  if (e instanceof CliUsageError) return { line: `seqcat: ${e.message}\nTry 'seqcat --help'.`, code: EXIT_USAGE };
+  if (e instanceof UsageError) return { line: `seqcat: ${e.message}`, code: EXIT_USAGE };
+  if (e instanceof HadoopIOError) return { line: `seqcat: ${oneLine(e.message)}`, code: EXIT_BAD_DATA };
+  if (e instanceof RangeError || e instanceof TypeError) {
+    // should not happen: a bug, still reported on one line
+    return { line: `seqcat: internal error: ${oneLine(String(e.message))}`, code: EXIT_BAD_DATA };
+  }
+  const err = e as NodeJS.ErrnoException;
+  return { line: `seqcat: ${oneLine(String(err?.message ?? e))}`, code: EXIT_BAD_DATA };
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ');
+}
+
+export { CorruptFileError };

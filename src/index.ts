@@ -1,0 +1,4 @@
+export * from './io/index.js';
+export * from './writable/index.js';
+export * from './codec/index.js';
+export * from './seq/index.js';

@@ -1,0 +1,99 @@
+import { ByteReader } from './byte-reader.js';
+import { LimitExceededError, UsageError } from './errors.js';
+import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
+import type { ByteSource } from './source.js';
+
+/**
+ * A sliding window over a `ByteSource`. Parsers read synchronously through
+ * `reader` (positions relative to the window) and call `ensure(n)` only when
+ * fewer than `n` bytes are buffered, so the await happens once per chunk, not
+ * once per record. Memory stays bounded: the window grows only to hold the
+ * largest single unit asked for, which `ensure` checks against the limits.
+ */
+export class BufferedInput {
+  readonly reader: ByteReader;
+  /** File offset of `reader.buf[0]`. */
+  private start = 0;
+  /** The source has nothing past the bytes buffered. */
+  private eof = false;
+
+  constructor(
+    readonly source: ByteSource,
+    private readonly chunkSize = 1 << 20,
+    readonly limits: ReadLimits = DEFAULT_LIMITS,
+  ) {
+    this.reader = new ByteReader(new Uint8Array(chunkSize), { end: 0, file: source.name, limits });
+  }
+
+  /** File offset of the read position. */
+  get position(): number {
+    return this.start + this.reader.pos;
+  }
+
+  /** Bytes buffered past the read position. */
+  get available(): number {
+    return this.reader.end - this.reader.pos;
+  }
+
+  /** True when the read position is at the end of the data (after an `ensure` that came back short). */
+  get atEof(): boolean {
+    return this.eof && this.reader.pos >= this.reader.end;
+  }
+
+  /**
+   * Buffer at least `n` bytes past the read position. Resolves false if the
+   * data ends first (then `available` says how many there are).
+   */
+  async ensure(n: number): Promise<boolean> {
+    const r = this.reader;
+    if (r.end - r.pos >= n) return true;
+    if (this.eof) return false;
+    if (n > this.limits.maxBufferBytes + 64) {
+      throw new LimitExceededError(`a ${n}-byte unit exceeds the limit of ${this.limits.maxBufferBytes} bytes`, {
+        file: this.source.name,
+        offset: this.position,
+      });
+    }
+    // slide the unread bytes to the front, growing the buffer only if one unit needs it
+    const unread = r.end - r.pos;
+    let buf = r.buf;
+    const want = Math.max(n, this.chunkSize);
+    if (want > buf.length) {
+      const bigger = new Uint8Array(Math.max(want, Math.min(buf.length * 2, this.limits.maxBufferBytes + 64)));
+      bigger.set(buf.subarray(r.pos, r.end));
+      buf = bigger;
+    } else if (r.pos > 0) {
+      buf.copyWithin(0, r.pos, r.end);
+    }
+    this.start += r.pos;
+    r.reset(buf, 0, unread, this.start);
+    while (r.end < n) {
+      const got = await this.source.read(this.start + r.end, buf, r.end, buf.length - r.end);
+      if (got === 0) {
+        this.eof = true;
+        return false;
+      }
+      r.end += got;
+    }
+    return true;
+  }
+
+  /** Move the read position to a file offset. */
+  async seek(pos: number): Promise<void> {
+    const r = this.reader;
+    if (pos >= this.start && pos <= this.start + r.end) {
+      r.pos = pos - this.start;
+      return;
+    }
+    if (!this.source.seekable && pos < this.start) {
+      throw new UsageError(`cannot seek backwards in a stream (to ${pos})`, { file: this.source.name });
+    }
+    this.start = pos;
+    this.eof = false;
+    r.reset(r.buf, 0, 0, pos);
+  }
+
+  async close(): Promise<void> {
+    await this.source.close();
+  }
+}

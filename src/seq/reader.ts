@@ -1,0 +1,529 @@
+import { BufferedInput } from '../io/buffered-input.js';
+import { ByteReader } from '../io/byte-reader.js';
+import { CorruptFileError, HadoopIOError, LimitExceededError, TruncatedFileError } from '../io/errors.js';
+import { resolveLimits, type ReadLimits } from '../io/limits.js';
+import { toSource, type SourceInput } from '../io/source.js';
+import { decodeVIntSize } from '../io/vint.js';
+import type { CodecLookup, CompressionCodec } from '../codec/types.js';
+import { defaultCodecs } from '../codec/registry.js';
+import type { WritableContext, WritableRegistryLike, WritableType } from '../writable/types.js';
+import { defaultRegistry } from '../writable/registry.js';
+import { SYNC_ESCAPE, SYNC_HASH_SIZE, SYNC_SIZE } from './constants.js';
+import { parseHeader, type SequenceFileHeader } from './header.js';
+import { RawRecord } from './raw-record.js';
+
+export interface SequenceFileReaderOptions {
+  /** Writable classes to decode with (default: the built-in registry). */
+  registry?: WritableRegistryLike;
+  /** Codecs to decompress with (default: the built-in registry). */
+  codecs?: CodecLookup;
+  /** Bounds on lengths read from the file. */
+  limits?: Partial<ReadLimits>;
+  /** Read-ahead chunk size in bytes (default 1 MiB). */
+  bufferSize?: number;
+  /** Name used in error messages (default: the path, or the source's name). */
+  name?: string;
+}
+
+/** A decoded record. */
+export interface KeyValue<K = unknown, V = unknown> {
+  key: K;
+  value: V;
+}
+
+/** What the reader learned about one BLOCK-compressed block. */
+export interface BlockInfo {
+  /** Offset of the block's sync escape. */
+  offset: number;
+  records: number;
+  keyLengthsCompressed: number;
+  keysCompressed: number;
+  valueLengthsCompressed: number;
+  valuesCompressed: number;
+  /** Offset just past the block. */
+  end: number;
+}
+
+/** Called as the reader passes structure, for inspection tools. */
+export interface ReaderObserver {
+  /** A sync escape at this offset was read and verified. */
+  onSync?(offset: number): void;
+  /** A block was read (BLOCK files). */
+  onBlock?(info: BlockInfo): void;
+}
+
+/**
+ * Reads a SequenceFile of any version (1–6) and compression (NONE, RECORD,
+ * BLOCK). Iterate decoded records with `for await (const { key, value } of
+ * reader)`, or raw bytes with `reader.raw()`. Parsing is synchronous over a
+ * read-ahead window; the only awaits are window refills.
+ */
+export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterable<KeyValue<K, V>> {
+  readonly header: SequenceFileHeader;
+  readonly keyType: WritableType<K>;
+  readonly valueType: WritableType<V>;
+  /** The codec named in the header, or null for NONE files. */
+  readonly codec: CompressionCodec | null;
+  readonly name: string;
+  /** Set on passing a sync marker (split reading stops at the first one past its end). */
+  syncSeen = false;
+  observer: ReaderObserver | null = null;
+
+  private readonly input: BufferedInput;
+  private readonly limits: ReadLimits;
+  private readonly ctx: WritableContext;
+  private readonly rec = new RawRecord();
+  private readonly keyReader: ByteReader;
+  private readonly valueReader: ByteReader;
+  /** Stop before any record or block starting at or after this offset. */
+  private end: number;
+  /** Bytes the parser needs buffered before it can make progress. */
+  private need = 0;
+
+  // BLOCK state: the current decompressed block
+  private blockRecords = 0;
+  private blockNext = 0;
+  private blockOffset = 0;
+  private blocksRead = 0;
+  private keyLengths = new Int32Array(64);
+  private valueLengths = new Int32Array(64);
+  private keysBuf: Uint8Array = new Uint8Array(0);
+  private valuesBuf: Uint8Array = new Uint8Array(0);
+  private keyOff = 0;
+  private valueOff = 0;
+  private pendingSyncBefore = false;
+
+  private constructor(input: BufferedInput, header: SequenceFileHeader, opts: SequenceFileReaderOptions, limits: ReadLimits) {
+    this.input = input;
+    this.header = header;
+    this.limits = limits;
+    this.name = input.source.name;
+    const registry = opts.registry ?? defaultRegistry;
+    this.ctx = { registry };
+    this.keyType = registry.resolve(header.keyClassName) as WritableType<K>;
+    this.valueType = registry.resolve(header.valueClassName) as WritableType<V>;
+    this.codec = header.codecClassName === null ? null : (opts.codecs ?? defaultCodecs).require(header.codecClassName);
+    this.end = input.source.size ?? Number.POSITIVE_INFINITY;
+    this.keyReader = new ByteReader(new Uint8Array(0), { file: this.name, limits });
+    this.valueReader = new ByteReader(new Uint8Array(0), { file: this.name, limits });
+  }
+
+  /** Open a file path, bytes in memory, or any `ByteSource`, and read its header. */
+  static async open<K = unknown, V = unknown>(input: SourceInput, opts: SequenceFileReaderOptions = {}): Promise<SequenceFileReader<K, V>> {
+    const source = await toSource(input);
+    const named = opts.name ? { ...source, name: opts.name, read: source.read.bind(source), close: source.close.bind(source) } : source;
+    const limits = resolveLimits(opts.limits);
+    const buffered = new BufferedInput(named, opts.bufferSize ?? 1 << 20, limits);
+    try {
+      const header = await readHeader(buffered);
+      return new SequenceFileReader<K, V>(buffered, header, opts, limits);
+    } catch (e) {
+      await buffered.close().catch(() => {});
+      throw locate(e, named.name);
+    }
+  }
+
+  /** File offset of the next record (NONE/RECORD) or of the next unread block (BLOCK, between blocks). */
+  get position(): number {
+    return this.input.position;
+  }
+
+  /** Blocks read so far (BLOCK files). */
+  get blockCount(): number {
+    return this.blocksRead;
+  }
+
+  /**
+   * The next record's raw bytes, or null at the end. The returned object and
+   * its arrays are reused by the next call.
+   */
+  async nextRaw(): Promise<RawRecord | null> {
+    for (;;) {
+      const r = this.tryNextRaw();
+      if (r !== undefined) return r;
+      await this.fill();
+    }
+  }
+
+  /** The next decoded record, or null at the end. */
+  async next(): Promise<KeyValue<K, V> | null> {
+    const raw = await this.nextRaw();
+    if (raw === null) return null;
+    return { key: this.decodeKey(raw), value: this.decodeValue(raw) };
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<KeyValue<K, V>> {
+    for (;;) {
+      const raw = this.tryNextRaw();
+      if (raw === undefined) {
+        await this.fill();
+        continue;
+      }
+      if (raw === null) return;
+      yield { key: this.decodeKey(raw), value: this.decodeValue(raw) };
+    }
+  }
+
+  /** Raw records (reused object: copy what you keep). */
+  async *raw(): AsyncIterableIterator<RawRecord> {
+    for (;;) {
+      const raw = this.tryNextRaw();
+      if (raw === undefined) {
+        await this.fill();
+        continue;
+      }
+      if (raw === null) return;
+      yield raw;
+    }
+  }
+
+  /**
+   * Records in batches, decoded synchronously from each read-ahead chunk:
+   * the fastest way through a file (one await per batch, not per record).
+   */
+  async *batches(maxRecords = 4096): AsyncIterableIterator<KeyValue<K, V>[]> {
+    for (;;) {
+      const batch: KeyValue<K, V>[] = [];
+      let raw: RawRecord | null | undefined;
+      while (batch.length < maxRecords && (raw = this.tryNextRaw()) != null) {
+        batch.push({ key: this.decodeKey(raw), value: this.decodeValue(raw) });
+      }
+      if (batch.length > 0) yield batch;
+      if (raw === null) return;
+      if (raw === undefined) await this.fill();
+    }
+  }
+
+  decodeKey(raw: RawRecord): K {
+    return this.decode(this.keyType, raw.key, this.keyReader, 'key', raw.position);
+  }
+
+  decodeValue(raw: RawRecord): V {
+    return this.decode(this.valueType, raw.value, this.valueReader, 'value', raw.position);
+  }
+
+  private decode<T>(type: WritableType<T>, bytes: Uint8Array, r: ByteReader, what: string, position: number): T {
+    r.reset(bytes, 0, bytes.length, 0);
+    let v: T;
+    try {
+      v = type.read(r, this.ctx);
+    } catch (e) {
+      if (e instanceof HadoopIOError) {
+        e.offset = undefined;
+        throw e.locate(this.name, position);
+      }
+      throw new CorruptFileError(`cannot decode ${what} of class ${type.className}: ${(e as Error).message}`, {
+        file: this.name,
+        offset: position,
+        cause: e,
+      });
+    }
+    if (r.pos !== bytes.length) {
+      throw new CorruptFileError(`${what} of class ${type.className} read ${r.pos} bytes, should read ${bytes.length}`, {
+        file: this.name,
+        offset: position,
+      });
+    }
+    return v;
+  }
+
+  /**
+   * Move to a record boundary: a position from a previous `RawRecord.position`
+   * or `position`, or a sync escape.
+   */
+  async seek(pos: number): Promise<void> {
+    this.resetBlock();
+    this.blocksRead = 0;
+    this.syncSeen = false;
+    await this.input.seek(pos);
+  }
+
+  /**
+   * Move to the first sync point at or after `pos` (Hadoop's `sync(long)`):
+   * the start of the data if `pos` is inside the header, the end of the file
+   * if no marker follows.
+   */
+  async sync(pos: number): Promise<void> {
+    const marker = this.header.sync;
+    const end = this.input.source.size ?? Number.POSITIVE_INFINITY;
+    if (marker === null) throw new CorruptFileError('version 1 files have no sync markers to seek to', { file: this.name });
+    this.resetBlock();
+    this.blocksRead = 0;
+    if (pos + SYNC_SIZE >= end) {
+      await this.input.seek(end);
+      return;
+    }
+    if (pos < this.header.headerLength) {
+      await this.input.seek(this.header.headerLength);
+      this.syncSeen = true;
+      return;
+    }
+    // look for the marker, starting after the 4-byte escape at pos
+    await this.input.seek(pos + 4);
+    const r = this.input.reader;
+    const first = marker[0]!;
+    for (;;) {
+      if (!(await this.input.ensure(SYNC_HASH_SIZE))) {
+        await this.input.seek(this.input.position + this.input.available);
+        return;
+      }
+      const b = r.buf;
+      const last = r.end - SYNC_HASH_SIZE;
+      for (let p = r.pos; p <= last; p++) {
+        if (b[p] !== first) continue;
+        let j = 1;
+        while (j < SYNC_HASH_SIZE && b[p + j] === marker[j]) j++;
+        if (j === SYNC_HASH_SIZE) {
+          await this.input.seek(r.base + p - 4); // before the escape
+          return;
+        }
+      }
+      r.pos = last + 1; // keep 15 bytes: a marker may straddle the window edge
+    }
+  }
+
+  /** Stop before any record or block that starts at or after `offset` (for split reading). */
+  setEnd(offset: number): void {
+    this.end = offset;
+  }
+
+  async close(): Promise<void> {
+    await this.input.close();
+  }
+
+  private resetBlock(): void {
+    this.pendingSyncBefore = false;
+    this.blockRecords = 0;
+    this.blockNext = 0;
+  }
+
+  /** Refill the read-ahead window so the parser gets the bytes it asked for. */
+  private async fill(): Promise<void> {
+    if (!(await this.input.ensure(this.need)) && this.input.available > 0) {
+      // the data ends inside a record or block: say where and what
+      const what = this.header.compression === 'BLOCK' ? 'block' : 'record';
+      throw new TruncatedFileError(`file ends inside a ${what}: needed ${this.need} bytes, ${this.input.available} left`, {
+        file: this.name,
+        offset: this.input.position,
+      });
+    }
+  }
+
+  /**
+   * Parse the next record from buffered bytes. Returns the record, null at the
+   * end, or undefined when more bytes are needed (`this.need` says how many).
+   */
+  private tryNextRaw(): RawRecord | null | undefined {
+    if (this.header.compression === 'BLOCK') return this.tryNextBlockRecord();
+    const input = this.input;
+    const r = input.reader;
+    const rec = this.rec;
+    for (;;) {
+      if (input.position >= this.end) return null;
+      const avail = r.end - r.pos;
+      if (avail < 4) {
+        if (avail === 0 && input.atEof) return null;
+        this.need = 4;
+        return undefined;
+      }
+      const start = r.pos;
+      const length = r.readInt32();
+      if (length === SYNC_ESCAPE && this.header.sync !== null) {
+        if (r.end - r.pos < SYNC_HASH_SIZE) {
+          r.pos = start;
+          this.need = SYNC_SIZE;
+          return undefined;
+        }
+        this.checkSync(r, start);
+        this.syncSeen = true;
+        this.pendingSyncBefore = true;
+        continue;
+      }
+      if (length < 0) r.corrupt(`negative record length ${length}`, start);
+      if (length > this.limits.maxBufferBytes) {
+        throw new LimitExceededError(`record length ${length} exceeds the limit of ${this.limits.maxBufferBytes} bytes`, {
+          file: this.name,
+          offset: r.base + start,
+        });
+      }
+      if (r.end - r.pos < length + 4) {
+        r.pos = start;
+        this.need = length + 8;
+        return undefined;
+      }
+      const keyLength = r.readInt32();
+      if (keyLength < 0 || keyLength > length) r.corrupt(`key length ${keyLength} outside record length ${length}`, start + 4);
+      rec.position = r.base + start;
+      rec.syncBefore = this.pendingSyncBefore;
+      this.pendingSyncBefore = false;
+      rec.key = r.readBytes(keyLength);
+      rec.setValue(r.readBytes(length - keyLength), this.codec, this.limits.maxDecompressedBytes);
+      return rec;
+    }
+  }
+
+  private checkSync(r: ByteReader, escapeAt: number): void {
+    const marker = this.header.sync!;
+    const b = r.buf;
+    const p = r.pos;
+    for (let j = 0; j < SYNC_HASH_SIZE; j++) {
+      if (b[p + j] !== marker[j]) r.corrupt('sync marker mismatch (file is corrupt)', escapeAt);
+    }
+    r.pos = p + SYNC_HASH_SIZE;
+    this.observer?.onSync?.(r.base + escapeAt);
+  }
+
+  private tryNextBlockRecord(): RawRecord | null | undefined {
+    // a loop, not recursion: a forged file may hold many empty blocks
+    while (this.blockNext >= this.blockRecords) {
+      const state = this.tryReadBlock();
+      if (state !== true) return state;
+    }
+    const rec = this.rec;
+    const i = this.blockNext++;
+    const kl = this.keyLengths[i]!;
+    const vl = this.valueLengths[i]!;
+    rec.position = this.blockOffset;
+    rec.syncBefore = false;
+    rec.block = this.blocksRead - 1;
+    rec.indexInBlock = i;
+    rec.key = this.keysBuf.subarray(this.keyOff, this.keyOff + kl);
+    rec.setValue(this.valuesBuf.subarray(this.valueOff, this.valueOff + vl), null, 0);
+    this.keyOff += kl;
+    this.valueOff += vl;
+    return rec;
+  }
+
+  /**
+   * Read a whole block if it is buffered: sync escape and marker, VInt record
+   * count, then key lengths, keys, value lengths, values, each a VInt size and
+   * a complete codec stream. Returns true when a block was loaded, null at the
+   * end, undefined when more bytes are needed.
+   */
+  private tryReadBlock(): true | null | undefined {
+    const input = this.input;
+    const r = input.reader;
+    if (input.position >= this.end) return null;
+    const avail = r.end - r.pos;
+    if (avail === 0 && input.atEof) return null;
+    // measure the block before consuming it
+    const start = r.pos;
+    const b = r.buf;
+    let p = start;
+    const hasSync = this.header.sync !== null;
+    if (hasSync) p += SYNC_SIZE;
+    const vintAt = (q: number): number => (q < r.end ? decodeVIntSize((b[q]! << 24) >> 24) : 1);
+    const sizes: number[] = [];
+    let vlen = vintAt(p);
+    if (p + vlen > r.end) return this.needBlockBytes(p + vlen - start);
+    p += vlen;
+    for (let k = 0; k < 4; k++) {
+      vlen = vintAt(p);
+      if (p + vlen > r.end) return this.needBlockBytes(p + vlen - start);
+      r.pos = p;
+      const n = r.readVIntLength('compressed block buffer');
+      r.pos = start;
+      sizes.push(n);
+      p += vlen + n;
+      if (p > r.end) return this.needBlockBytes(p - start + (k < 3 ? 1 : 0));
+    }
+    // the whole block is buffered: parse it
+    const blockOffset = r.base + start;
+    if (hasSync) {
+      const escape = r.readInt32();
+      if (escape !== SYNC_ESCAPE) r.corrupt(`expected a sync escape before the block, found ${escape}`, start);
+      this.checkSync(r, start);
+      this.syncSeen = true;
+    }
+    const countAt = r.pos;
+    const count = r.readVInt();
+    if (count < 0 || count > this.limits.maxElements) r.corrupt(`invalid block record count ${count}`, countAt);
+    const keyLensZ = this.readBlockBuffer(r);
+    const keysZ = this.readBlockBuffer(r);
+    const valueLensZ = this.readBlockBuffer(r);
+    const valuesZ = this.readBlockBuffer(r);
+    const blockEnd = r.base + r.pos;
+    const codec = this.codec!;
+    const max = this.limits.maxDecompressedBytes;
+    try {
+      const keyLens = codec.decompress(keyLensZ, max);
+      this.keysBuf = codec.decompress(keysZ, max);
+      const valueLens = codec.decompress(valueLensZ, max);
+      this.valuesBuf = codec.decompress(valuesZ, max);
+      // each length is at least one byte: a count beyond that is forged
+      if (count > keyLens.length || count > valueLens.length) {
+        throw new CorruptFileError(`block claims ${count} records but its length buffers are too short`);
+      }
+      if (this.keyLengths.length < count) {
+        this.keyLengths = new Int32Array(count);
+        this.valueLengths = new Int32Array(count);
+      }
+      this.readLengths(keyLens, count, this.keyLengths, this.keysBuf.length, 'key');
+      this.readLengths(valueLens, count, this.valueLengths, this.valuesBuf.length, 'value');
+    } catch (e) {
+      throw locate(e, this.name, blockOffset);
+    }
+    this.blockOffset = blockOffset;
+    this.blockRecords = count;
+    this.blockNext = 0;
+    this.keyOff = 0;
+    this.valueOff = 0;
+    this.blocksRead++;
+    this.observer?.onBlock?.({
+      offset: blockOffset,
+      records: count,
+      keyLengthsCompressed: keyLensZ.length,
+      keysCompressed: keysZ.length,
+      valueLengthsCompressed: valueLensZ.length,
+      valuesCompressed: valuesZ.length,
+      end: blockEnd,
+    });
+    return true;
+  }
+
+  private needBlockBytes(n: number): undefined {
+    this.need = n;
+    return undefined;
+  }
+
+  private readBlockBuffer(r: ByteReader): Uint8Array {
+    const n = r.readVIntLength('compressed block buffer');
+    return r.readBytes(n);
+  }
+
+  private readLengths(buf: Uint8Array, count: number, out: Int32Array, total: number, what: string): void {
+    const lr = new ByteReader(buf, { file: this.name, limits: this.limits });
+    let sum = 0;
+    for (let i = 0; i < count; i++) {
+      const n = lr.readVInt();
+      if (n < 0) throw new CorruptFileError(`negative ${what} length ${n} in block`);
+      out[i] = n;
+      sum += n;
+    }
+    if (sum !== total) throw new CorruptFileError(`${what} lengths add up to ${sum} but the block holds ${total} bytes`);
+  }
+}
+
+/** Read and parse the header, asking for more bytes until it is complete. */
+async function readHeader(input: BufferedInput): Promise<SequenceFileHeader> {
+  let want = 4096;
+  for (;;) {
+    const complete = await input.ensure(want);
+    const r = input.reader;
+    const start = r.pos;
+    try {
+      return parseHeader(r);
+    } catch (e) {
+      r.pos = start;
+      if (!(e instanceof TruncatedFileError) || !complete) {
+        if (e instanceof TruncatedFileError) throw new TruncatedFileError('file ends inside the header', { file: input.source.name, offset: e.offset });
+        throw e;
+      }
+      want *= 4;
+    }
+  }
+}
+
+function locate(e: unknown, file: string, offset?: number): unknown {
+  return e instanceof HadoopIOError ? e.locate(file, offset) : e;
+}

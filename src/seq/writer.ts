@@ -1,0 +1,367 @@
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { ByteWriter } from '../io/byte-writer.js';
+import { HadoopIOError, UsageError } from '../io/errors.js';
+import { FileSink, type ByteSink } from '../io/sink.js';
+import type { CodecLookup, CompressionCodec } from '../codec/types.js';
+import { defaultCodecs } from '../codec/registry.js';
+import type { WritableContext, WritableRegistryLike, WritableType } from '../writable/types.js';
+import { defaultRegistry } from '../writable/registry.js';
+import {
+  DEFAULT_BLOCK_SIZE,
+  DEFAULT_CODEC_CLASS,
+  DEFAULT_SYNC_INTERVAL,
+  SYNC_ESCAPE,
+  SYNC_HASH_SIZE,
+  type CompressionType,
+} from './constants.js';
+import { sortMetadata, writeHeader, type SequenceFileHeader } from './header.js';
+import { SequenceFileReader } from './reader.js';
+
+export interface SequenceFileWriterOptions {
+  /** Key class: a Java class name known to the registry, or a type. */
+  keyClass: string | WritableType;
+  /** Value class: a Java class name known to the registry, or a type. */
+  valueClass: string | WritableType;
+  /** Default 'RECORD', as Hadoop's `io.seqfile.compression.type`. */
+  compression?: CompressionType;
+  /** Codec class name, short name (`snappy`) or codec; default DefaultCodec. Ignored for NONE. */
+  codec?: string | CompressionCodec;
+  /** BLOCK: flush a block once its raw keys + values reach this many bytes (default 1,000,000). */
+  blockSize?: number;
+  /** NONE/RECORD: bytes between periodic sync markers (default 102,400; 0 = before every record). */
+  syncInterval?: number;
+  /** Header metadata; written sorted by key bytes as Hadoop does. */
+  metadata?: Record<string, string> | Iterable<[string, string]>;
+  /** The 16-byte sync marker (default: random). */
+  syncMarker?: Uint8Array;
+  /** Extend an existing file (Hadoop's `appendIfExists`): keeps its header, metadata and marker. */
+  append?: boolean;
+  /** Write to a temporary name and rename at close (path outputs only). */
+  atomic?: boolean;
+  registry?: WritableRegistryLike;
+  codecs?: CodecLookup;
+  /** Output buffer size in bytes before a write to the sink (default 1 MiB). */
+  bufferSize?: number;
+}
+
+const RESOLVED = Promise.resolve();
+
+/**
+ * Writes a SequenceFile (version 6) byte-for-byte as Hadoop's
+ * `SequenceFile.Writer` does: same header, sync marker placement, record and
+ * block layout, codec framing. Memory is bounded by the output buffer and, for
+ * BLOCK, one block.
+ */
+export class SequenceFileWriter<K = unknown, V = unknown> {
+  readonly header: Omit<SequenceFileHeader, 'headerLength'>;
+  readonly keyType: WritableType<K>;
+  readonly valueType: WritableType<V>;
+  readonly codec: CompressionCodec | null;
+
+  private readonly sink: ByteSink;
+  private readonly out: ByteWriter;
+  private readonly bufferSize: number;
+  private readonly ctx: WritableContext;
+  private readonly compression: CompressionType;
+  private readonly syncMarker: Uint8Array;
+  private readonly syncInterval: number;
+  private readonly blockSize: number;
+  /** Bytes already handed to the sink. */
+  private flushed: number;
+  private lastSyncPos = 0;
+  private closed = false;
+  private failed: unknown = null;
+  private records = 0;
+
+  private readonly keyBuf = new ByteWriter(256);
+  private readonly valueBuf = new ByteWriter(1024);
+  // BLOCK buffers
+  private readonly blockKeyLens = new ByteWriter(1024);
+  private readonly blockKeys = new ByteWriter(64 * 1024);
+  private readonly blockValueLens = new ByteWriter(1024);
+  private readonly blockValues = new ByteWriter(256 * 1024);
+  private blockRecords = 0;
+
+  private constructor(sink: ByteSink, header: Omit<SequenceFileHeader, 'headerLength'>, opts: SequenceFileWriterOptions, startPos: number) {
+    const registry = opts.registry ?? defaultRegistry;
+    this.ctx = { registry };
+    this.sink = sink;
+    this.header = header;
+    this.keyType = resolveType(registry, opts.keyClass) as WritableType<K>;
+    this.valueType = resolveType(registry, opts.valueClass) as WritableType<V>;
+    this.compression = header.compression;
+    this.codec = header.codecClassName === null ? null : (opts.codecs ?? defaultCodecs).require(header.codecClassName);
+    this.syncMarker = header.sync!;
+    this.syncInterval = opts.syncInterval ?? DEFAULT_SYNC_INTERVAL;
+    this.blockSize = opts.blockSize ?? DEFAULT_BLOCK_SIZE;
+    this.bufferSize = opts.bufferSize ?? 1 << 20;
+    this.out = new ByteWriter(Math.min(this.bufferSize + 1024, 1 << 22));
+    this.flushed = startPos;
+    if (this.syncInterval < 0) throw new UsageError(`syncInterval must be >= 0, got ${this.syncInterval}`);
+    if (!(this.blockSize > 0)) throw new UsageError(`blockSize must be > 0, got ${this.blockSize}`);
+  }
+
+  /**
+   * Create (or with `append`, extend) a SequenceFile at a path or on a sink.
+   * ```ts
+   * const w = await SequenceFileWriter.create('out.seq', { keyClass: 'org.apache.hadoop.io.Text', valueClass: 'org.apache.hadoop.io.LongWritable' });
+   * await w.append('a', 1n);
+   * await w.close();
+   * ```
+   */
+  static async create<K = unknown, V = unknown>(output: string | ByteSink, opts: SequenceFileWriterOptions): Promise<SequenceFileWriter<K, V>> {
+    const registry = opts.registry ?? defaultRegistry;
+    const compression = opts.compression ?? 'RECORD';
+    if (compression !== 'NONE' && compression !== 'RECORD' && compression !== 'BLOCK') {
+      throw new UsageError(`compression must be NONE, RECORD or BLOCK, got ${String(compression)}`);
+    }
+    let codecClassName: string | null = null;
+    if (compression !== 'NONE') {
+      const c = opts.codec ?? DEFAULT_CODEC_CLASS;
+      codecClassName = typeof c === 'string' ? (opts.codecs ?? defaultCodecs).require(c).className : c.className;
+    }
+    const keyClassName = resolveType(registry, opts.keyClass).className;
+    const valueClassName = resolveType(registry, opts.valueClass).className;
+    const sync = opts.syncMarker ?? new Uint8Array(randomBytes(SYNC_HASH_SIZE));
+    if (sync.length !== SYNC_HASH_SIZE) throw new UsageError(`syncMarker must be ${SYNC_HASH_SIZE} bytes, got ${sync.length}`);
+    let header: Omit<SequenceFileHeader, 'headerLength'> = {
+      version: 6,
+      keyClassName,
+      valueClassName,
+      compression,
+      codecClassName,
+      metadata: sortMetadata(metadataPairs(opts.metadata)),
+      sync,
+    };
+
+    let appendTo = 0;
+    if (opts.append && typeof output === 'string') {
+      const size = await stat(output).then((s) => s.size, () => 0);
+      if (size > 0) {
+        header = await existingHeader(output, header, opts);
+        appendTo = size;
+      }
+    }
+    const sink = typeof output === 'string' ? await FileSink.open(output, { append: appendTo > 0, atomic: !!opts.atomic && appendTo === 0 }) : output;
+    const w = new SequenceFileWriter<K, V>(sink, header, { ...opts, codec: codecClassName ?? undefined }, appendTo);
+    if (appendTo === 0) {
+      writeHeader(w.out, header);
+    } else if (compression !== 'BLOCK') {
+      w.writeSync(); // Hadoop marks the append point in NONE/RECORD files
+    }
+    return w;
+  }
+
+  /** Bytes written so far, including buffered ones: the offset the next record will start at. */
+  get position(): number {
+    return this.flushed + this.out.length;
+  }
+
+  /** Records appended through this writer. */
+  get count(): number {
+    return this.records;
+  }
+
+  /** Append a record; keys and values are coerced by their types (e.g. a string for Text). */
+  append(key: K, value: V): Promise<void> {
+    this.checkOpen();
+    const kb = this.keyBuf;
+    const vb = this.valueBuf;
+    kb.reset();
+    vb.reset();
+    try {
+      writeValue(this.keyType, kb, key, this.ctx);
+      writeValue(this.valueType, vb, value, this.ctx);
+    } catch (e) {
+      throw e instanceof HadoopIOError ? e : new UsageError(`cannot serialize record ${this.records}: ${(e as Error).message}`, { cause: e });
+    }
+    return this.appendSerialized(kb.bytes(), vb.bytes());
+  }
+
+  /** Append already serialized key and value bytes (uncompressed). */
+  appendRaw(key: Uint8Array, value: Uint8Array): Promise<void> {
+    this.checkOpen();
+    return this.appendSerialized(key, value);
+  }
+
+  /**
+   * RECORD files: append a value already compressed with this file's codec
+   * (copying records between files without recompressing).
+   */
+  appendRawCompressed(key: Uint8Array, storedValue: Uint8Array): Promise<void> {
+    this.checkOpen();
+    if (this.compression !== 'RECORD') throw new UsageError('appendRawCompressed is for RECORD-compressed files');
+    this.checkAndWriteSync();
+    const out = this.out;
+    out.writeInt32(key.length + storedValue.length);
+    out.writeInt32(key.length);
+    out.writeBytes(key);
+    out.writeBytes(storedValue);
+    this.records++;
+    return this.maybeFlush();
+  }
+
+  private appendSerialized(key: Uint8Array, value: Uint8Array): Promise<void> {
+    const out = this.out;
+    switch (this.compression) {
+      case 'NONE':
+        this.checkAndWriteSync();
+        out.writeInt32(key.length + value.length);
+        out.writeInt32(key.length);
+        out.writeBytes(key);
+        out.writeBytes(value);
+        break;
+      case 'RECORD': {
+        this.checkAndWriteSync();
+        const z = this.codec!.compress(value);
+        out.writeInt32(key.length + z.length);
+        out.writeInt32(key.length);
+        out.writeBytes(key);
+        out.writeBytes(z);
+        break;
+      }
+      case 'BLOCK':
+        this.blockKeyLens.writeVInt(key.length);
+        this.blockKeys.writeBytes(key);
+        this.blockValueLens.writeVInt(value.length);
+        this.blockValues.writeBytes(value);
+        this.blockRecords++;
+        this.records++;
+        if (this.blockKeys.length + this.blockValues.length >= this.blockSize) this.writeBlock();
+        return this.maybeFlush();
+    }
+    this.records++;
+    return this.maybeFlush();
+  }
+
+  /**
+   * Hadoop's `sync()`: NONE/RECORD write a sync marker (unless one was just
+   * written here); BLOCK flushes the buffered records as a block.
+   */
+  sync(): Promise<void> {
+    this.checkOpen();
+    if (this.compression === 'BLOCK') this.writeBlock();
+    else this.writeSync();
+    return this.maybeFlush();
+  }
+
+  /**
+   * Hand everything buffered to the sink and make it durable (`hflush` +
+   * fsync). BLOCK records not yet in a block stay buffered: call `sync()` first
+   * to include them.
+   */
+  async flush(): Promise<void> {
+    this.checkOpen();
+    await this.drain();
+    await this.sink.sync?.();
+  }
+
+  /** Flush the last block, write everything out and close the sink. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (this.failed === null && this.compression === 'BLOCK') this.writeBlock();
+      if (this.failed === null) await this.drain();
+      this.closed = true;
+      await this.sink.close();
+    } catch (e) {
+      this.closed = true;
+      await this.sink.abort?.();
+      throw e;
+    }
+  }
+
+  /** Give up: close the sink and drop a temporary file without renaming it. */
+  async abort(): Promise<void> {
+    this.closed = true;
+    await this.sink.abort?.();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new UsageError('writer is closed', { file: this.sink.name });
+    if (this.failed !== null) throw this.failed;
+  }
+
+  private checkAndWriteSync(): void {
+    if (this.position >= this.lastSyncPos + this.syncInterval) this.writeSync();
+  }
+
+  private writeSync(): void {
+    if (this.lastSyncPos === this.position) return;
+    this.out.writeInt32(SYNC_ESCAPE);
+    this.out.writeBytes(this.syncMarker);
+    this.lastSyncPos = this.position;
+  }
+
+  private writeBlock(): void {
+    if (this.blockRecords === 0) return;
+    this.writeSync();
+    const out = this.out;
+    const codec = this.codec!;
+    out.writeVInt(this.blockRecords);
+    for (const buf of [this.blockKeyLens, this.blockKeys, this.blockValueLens, this.blockValues]) {
+      const z = codec.compress(buf.bytes());
+      out.writeVInt(z.length);
+      out.writeBytes(z);
+      buf.reset();
+    }
+    this.blockRecords = 0;
+  }
+
+  private maybeFlush(): Promise<void> {
+    if (this.out.length < this.bufferSize) return RESOLVED;
+    return this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    const out = this.out;
+    if (out.length === 0) return;
+    const n = out.length;
+    try {
+      await this.sink.write(out.bytes());
+    } catch (e) {
+      this.failed = e;
+      throw e;
+    }
+    this.flushed += n;
+    out.reset();
+  }
+}
+
+function resolveType(registry: WritableRegistryLike, t: string | WritableType): WritableType {
+  if (typeof t !== 'string') return t;
+  const type = registry.get(t);
+  if (!type) throw new UsageError(`unknown Writable class ${t}: register it first, or write raw bytes with appendRaw`);
+  return type;
+}
+
+function writeValue<T>(type: WritableType<T>, w: ByteWriter, v: unknown, ctx: WritableContext): void {
+  type.write(w, type.coerce ? type.coerce(v) : (v as T), ctx);
+}
+
+function metadataPairs(m: SequenceFileWriterOptions['metadata']): [string, string][] {
+  if (!m) return [];
+  if (Symbol.iterator in Object(m)) return [...(m as Iterable<[string, string]>)];
+  return Object.entries(m as Record<string, string>);
+}
+
+/** The header to keep when appending, after checking the options agree with the file (as Hadoop does). */
+async function existingHeader(
+  path: string,
+  wanted: Omit<SequenceFileHeader, 'headerLength'>,
+  opts: SequenceFileWriterOptions,
+): Promise<Omit<SequenceFileHeader, 'headerLength'>> {
+  const reader = await SequenceFileReader.open(path, { registry: opts.registry, codecs: opts.codecs });
+  const h = reader.header;
+  await reader.close();
+  const mismatch = (what: string, file: unknown, given: unknown): never => {
+    throw new UsageError(`cannot append: ${what} ${String(given)} does not match the file's ${String(file)}`, { file: path });
+  };
+  if (h.keyClassName !== wanted.keyClassName) mismatch('key class', h.keyClassName, wanted.keyClassName);
+  if (h.valueClassName !== wanted.valueClassName) mismatch('value class', h.valueClassName, wanted.valueClassName);
+  if (h.compression !== wanted.compression) mismatch('compression', h.compression, wanted.compression);
+  if (h.codecClassName !== wanted.codecClassName) mismatch('codec', h.codecClassName, wanted.codecClassName);
+  if (h.version !== 6) mismatch('version', h.version, 6);
+  return { ...h, sync: h.sync };
+}
