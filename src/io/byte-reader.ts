@@ -1,7 +1,7 @@
 import { LimitExceededError, TruncatedFileError, CorruptFileError } from './errors.js';
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import { decodeVIntSize, isNegativeVInt } from './vint.js';
-import { decodeJavaUtf8, decodeModifiedUtf8 } from './utf8.js';
+import { decodeJavaUtf8Slow, decodeModifiedUtf8 } from './utf8.js';
 
 /**
  * Java `DataInput` over a byte array: big-endian fixed-width numbers, 64-bit
@@ -22,6 +22,9 @@ export class ByteReader {
   file: string | undefined;
   limits: ReadLimits;
 
+  /** A Node Buffer over the same memory, made on first use, for native string decoding. */
+  private nodeBuf: Buffer | null = null;
+
   constructor(buf: Uint8Array, opts: { base?: number; file?: string; start?: number; end?: number; limits?: ReadLimits } = {}) {
     this.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -37,6 +40,7 @@ export class ByteReader {
     if (buf !== this.buf) {
       this.buf = buf;
       this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      this.nodeBuf = null;
     }
     this.pos = start;
     this.end = end;
@@ -204,7 +208,24 @@ export class ByteReader {
   /** `Text.readString`: VInt byte length + UTF-8, decoded as Java's `Text.toString()` does. */
   readText(): string {
     const n = this.readVIntLength('string');
-    return decodeJavaUtf8(this.readBytes(n));
+    return this.readUtf8(n);
+  }
+
+  /** `n` bytes of UTF-8 as Java's `Text.toString()` decodes them. */
+  readUtf8(n: number): string {
+    if (this.end - this.pos < n) this.truncated('string', n);
+    const p = this.pos;
+    this.pos = p + n;
+    return this.utf8At(p, p + n);
+  }
+
+  /** Decode `buf[start, end)` as Java's `Text.toString()` does, without moving. */
+  utf8At(start: number, end: number): string {
+    let nb = this.nodeBuf;
+    if (nb === null) nb = this.nodeBuf = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    // native decoding; it agrees with Java on valid input, and U+FFFD flags the rare cases to redo
+    const s = nb.toString('utf8', start, end);
+    return s.indexOf('\ufffd') < 0 ? s : decodeJavaUtf8Slow(this.buf.subarray(start, end));
   }
 
   /** `DataInput.readUTF`: unsigned 16-bit length + Java modified UTF-8. */

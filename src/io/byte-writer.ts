@@ -1,5 +1,5 @@
-import { writeVLongInto } from './vint.js';
-import { encodeJavaUtf8, encodeModifiedUtf8 } from './utf8.js';
+import { vintSize, writeVLongInto } from './vint.js';
+import { encodeJavaUtf8, encodeModifiedUtf8, hasLoneSurrogate } from './utf8.js';
 import { UsageError } from './errors.js';
 
 /**
@@ -10,11 +10,14 @@ import { UsageError } from './errors.js';
 export class ByteWriter {
   buf: Uint8Array;
   view: DataView;
+  /** A Node Buffer over `buf`, for native string encoding. */
+  private nodeBuf: Buffer;
   pos = 0;
 
   constructor(initialSize = 256) {
     this.buf = new Uint8Array(initialSize);
     this.view = new DataView(this.buf.buffer);
+    this.nodeBuf = Buffer.from(this.buf.buffer);
   }
 
   get length(): number {
@@ -44,6 +47,7 @@ export class ByteWriter {
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
     this.view = new DataView(next.buffer);
+    this.nodeBuf = Buffer.from(next.buffer);
   }
 
   writeUint8(v: number): void {
@@ -122,11 +126,28 @@ export class ByteWriter {
     this.pos = writeVLongInto(this.buf, this.pos, v);
   }
 
-  /** `Text.writeString`: VInt byte length + UTF-8. */
+  /** `Text.writeString`: VInt byte length + UTF-8 (unpaired surrogates as `?`, as Java encodes them). */
   writeText(s: string): void {
-    const bytes = encodeJavaUtf8(s);
-    this.writeVInt(bytes.length);
-    this.writeBytes(bytes);
+    const n = s.length;
+    // encode natively behind a length prefix sized for the all-ASCII case
+    const prefix = vintSize(n);
+    this.ensure(prefix + 3 * n);
+    const start = this.pos;
+    const written = this.nodeBuf.write(s, start + prefix, 'utf8');
+    if (written === n) {
+      // every char took one byte: ASCII, and the prefix size was right
+      this.pos = writeVLongInto(this.buf, start, n) + n;
+      return;
+    }
+    if (hasLoneSurrogate(s)) {
+      const bytes = encodeJavaUtf8(s);
+      this.writeVInt(bytes.length);
+      this.writeBytes(bytes);
+      return;
+    }
+    const size = vintSize(written);
+    if (size !== prefix) this.buf.copyWithin(start + size, start + prefix, start + prefix + written);
+    this.pos = writeVLongInto(this.buf, start, written) + written;
   }
 
   /** `DataOutput.writeUTF`: unsigned 16-bit length + modified UTF-8. */

@@ -10,32 +10,15 @@
  *   characters as two 3-byte surrogates.
  */
 
-const textDecoder = new TextDecoder('utf-8');
 const textEncoder = new TextEncoder();
 const REPLACEMENT = 0xfffd;
 
 /** Decode UTF-8 the way Java's `Text.toString()` does. */
 export function decodeJavaUtf8(bytes: Uint8Array): string {
-  const n = bytes.length;
-  if (n < 24) {
-    // short strings: a plain loop beats the TextDecoder call overhead
-    let s = '';
-    for (let i = 0; i < n; i++) {
-      const b = bytes[i]!;
-      if (b >= 0x80) return decodeNonAscii(bytes);
-      s += String.fromCharCode(b);
-    }
-    return s;
-  }
-  return decodeNonAscii(bytes);
-}
-
-function decodeNonAscii(bytes: Uint8Array): string {
-  const s = textDecoder.decode(bytes);
-  // WHATWG and Java agree on valid input; U+FFFD in the output means either a
-  // real U+FFFD or malformed input, and only the latter needs the Java rules.
-  if (s.indexOf('\ufffd') < 0) return s;
-  return decodeJavaUtf8Slow(bytes);
+  const s = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  // native decoding agrees with Java on valid input; U+FFFD means a real
+  // U+FFFD or malformed input, and only the latter needs Java's rules
+  return s.indexOf('\ufffd') < 0 ? s : decodeJavaUtf8Slow(bytes);
 }
 
 const isCont = (b: number): boolean => (b & 0xc0) === 0x80;
@@ -127,6 +110,11 @@ export function decodeJavaUtf8Slow(bytes: Uint8Array): string {
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const LONE_SURROGATE_ALL = new RegExp(LONE_SURROGATE.source, 'g');
+
+/** True if `s` has a surrogate half without its partner (Java encodes it as `?`). */
+export function hasLoneSurrogate(s: string): boolean {
+  return LONE_SURROGATE.test(s);
+}
 
 /** Encode a string as Java's `Text` does: UTF-8, unpaired surrogates as `?`. */
 export function encodeJavaUtf8(s: string): Uint8Array {

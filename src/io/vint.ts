@@ -17,7 +17,10 @@ export function isNegativeVInt(first: number): boolean {
 
 /** Encoded size of a value. */
 export function vintSize(value: number | bigint): number {
-  if (typeof value === 'number' && value >= -112 && value <= 127) return 1;
+  if (typeof value === 'number') {
+    if (value >= -112 && value <= 127) return 1;
+    if (value >= 0 && value <= 0x7fffffff) return value <= 0xff ? 2 : value <= 0xffff ? 3 : value <= 0xffffff ? 4 : 5;
+  }
   let v = BigInt(value);
   if (v >= -112n && v <= 127n) return 1;
   if (v < 0n) v = ~v;

@@ -1,15 +1,13 @@
 import type { CompressionCodec } from '../codec/types.js';
 
+const EMPTY = new Uint8Array(0);
+
 /**
  * One record as stored: serialized key and value bytes, without decoding.
  * The reader reuses a single instance and its buffers: copy what you keep
  * (`key.slice()`) before asking for the next record.
  */
 export class RawRecord {
-  /** Serialized key bytes. */
-  key: Uint8Array = new Uint8Array(0);
-  /** Value bytes as stored in the file: compressed for RECORD files, otherwise the serialized value. */
-  storedValue: Uint8Array = new Uint8Array(0);
   /**
    * NONE/RECORD: offset of the record's length field. BLOCK: offset of its
    * block's sync escape (the position to `seek` to).
@@ -22,16 +20,39 @@ export class RawRecord {
   /** BLOCK: index of the record within its block, else -1. */
   indexInBlock = -1;
 
+  /** @internal where the key and stored value lie; views are made only on request */
+  keyBuf: Uint8Array = EMPTY;
+  keyStart = 0;
+  keyEnd = 0;
+  valueBuf: Uint8Array = EMPTY;
+  valueStart = 0;
+  valueEnd = 0;
+
   private codec: CompressionCodec | null = null;
   private maxOutput = 0;
   private decoded: Uint8Array | null = null;
 
   /** @internal */
-  setValue(stored: Uint8Array, codec: CompressionCodec | null, maxOutput: number): void {
-    this.storedValue = stored;
+  set(keyBuf: Uint8Array, keyStart: number, keyEnd: number, valueBuf: Uint8Array, valueStart: number, valueEnd: number, codec: CompressionCodec | null, maxOutput: number): void {
+    this.keyBuf = keyBuf;
+    this.keyStart = keyStart;
+    this.keyEnd = keyEnd;
+    this.valueBuf = valueBuf;
+    this.valueStart = valueStart;
+    this.valueEnd = valueEnd;
     this.codec = codec;
     this.maxOutput = maxOutput;
     this.decoded = null;
+  }
+
+  /** Serialized key bytes (a view into the reader's buffer). */
+  get key(): Uint8Array {
+    return this.keyBuf.subarray(this.keyStart, this.keyEnd);
+  }
+
+  /** Value bytes as stored in the file: compressed for RECORD files, otherwise the serialized value. */
+  get storedValue(): Uint8Array {
+    return this.valueBuf.subarray(this.valueStart, this.valueEnd);
   }
 
   /** Serialized (uncompressed) value bytes; RECORD values are decompressed on first access. */
@@ -39,5 +60,12 @@ export class RawRecord {
     if (this.codec === null) return this.storedValue;
     if (this.decoded === null) this.decoded = this.codec.decompress(this.storedValue, this.maxOutput);
     return this.decoded;
+  }
+
+  /** @internal the uncompressed value as (buffer, start, end) without making a view */
+  valueRange(): [Uint8Array, number, number] {
+    if (this.codec === null) return [this.valueBuf, this.valueStart, this.valueEnd];
+    const v = this.value;
+    return [v, 0, v.length];
   }
 }

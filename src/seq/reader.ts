@@ -195,15 +195,19 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
   }
 
   decodeKey(raw: RawRecord): K {
-    return this.decode(this.keyType, raw.key, this.keyReader, 'key', raw.position);
+    return this.decode(this.keyType, raw.keyBuf, raw.keyStart, raw.keyEnd, this.keyReader, 'key', raw.position);
   }
 
   decodeValue(raw: RawRecord): V {
-    return this.decode(this.valueType, raw.value, this.valueReader, 'value', raw.position);
+    if (this.header.compression === 'RECORD') {
+      const v = raw.value;
+      return this.decode(this.valueType, v, 0, v.length, this.valueReader, 'value', raw.position);
+    }
+    return this.decode(this.valueType, raw.valueBuf, raw.valueStart, raw.valueEnd, this.valueReader, 'value', raw.position);
   }
 
-  private decode<T>(type: WritableType<T>, bytes: Uint8Array, r: ByteReader, what: string, position: number): T {
-    r.reset(bytes, 0, bytes.length, 0);
+  private decode<T>(type: WritableType<T>, buf: Uint8Array, start: number, end: number, r: ByteReader, what: string, position: number): T {
+    r.reset(buf, start, end, 0);
     let v: T;
     try {
       v = type.read(r, this.ctx);
@@ -218,8 +222,8 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
         cause: e,
       });
     }
-    if (r.pos !== bytes.length) {
-      throw new CorruptFileError(`${what} of class ${type.className} read ${r.pos} bytes, should read ${bytes.length}`, {
+    if (r.pos !== end) {
+      throw new CorruptFileError(`${what} of class ${type.className} read ${r.pos - start} bytes, should read ${end - start}`, {
         file: this.name,
         offset: position,
       });
@@ -356,8 +360,9 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
       rec.position = r.base + start;
       rec.syncBefore = this.pendingSyncBefore;
       this.pendingSyncBefore = false;
-      rec.key = r.readBytes(keyLength);
-      rec.setValue(r.readBytes(length - keyLength), this.codec, this.limits.maxDecompressedBytes);
+      const keyStart = r.pos;
+      r.pos = start + 4 + length + 4;
+      rec.set(r.buf, keyStart, keyStart + keyLength, r.buf, keyStart + keyLength, r.pos, this.codec, this.limits.maxDecompressedBytes);
       return rec;
     }
   }
@@ -387,8 +392,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     rec.syncBefore = false;
     rec.block = this.blocksRead - 1;
     rec.indexInBlock = i;
-    rec.key = this.keysBuf.subarray(this.keyOff, this.keyOff + kl);
-    rec.setValue(this.valuesBuf.subarray(this.valueOff, this.valueOff + vl), null, 0);
+    rec.set(this.keysBuf, this.keyOff, this.keyOff + kl, this.valuesBuf, this.valueOff, this.valueOff + vl, null, 0);
     this.keyOff += kl;
     this.valueOff += vl;
     return rec;

@@ -74,7 +74,6 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   private failed: unknown = null;
   private records = 0;
 
-  private readonly keyBuf = new ByteWriter(256);
   private readonly valueBuf = new ByteWriter(1024);
   // BLOCK buffers
   private readonly blockKeyLens = new ByteWriter(1024);
@@ -166,17 +165,74 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   /** Append a record; keys and values are coerced by their types (e.g. a string for Text). */
   append(key: K, value: V): Promise<void> {
     this.checkOpen();
-    const kb = this.keyBuf;
-    const vb = this.valueBuf;
-    kb.reset();
-    vb.reset();
-    try {
-      writeValue(this.keyType, kb, key, this.ctx);
-      writeValue(this.valueType, vb, value, this.ctx);
-    } catch (e) {
-      throw e instanceof HadoopIOError ? e : new UsageError(`cannot serialize record ${this.records}: ${(e as Error).message}`, { cause: e });
+    const kt = this.keyType;
+    const vt = this.valueType;
+    const k = kt.coerce ? kt.coerce(key) : key;
+    const v = vt.coerce ? vt.coerce(value) : value;
+    // serialize straight into the output (or block) buffers; undo on failure
+    switch (this.compression) {
+      case 'NONE': {
+        this.checkAndWriteSync();
+        const out = this.out;
+        const at = out.pos;
+        try {
+          out.ensure(8);
+          out.pos = at + 8;
+          kt.write(out, k, this.ctx);
+          const keyEnd = out.pos;
+          vt.write(out, v, this.ctx);
+          out.patchInt32(at, out.pos - at - 8);
+          out.patchInt32(at + 4, keyEnd - at - 8);
+        } catch (e) {
+          out.pos = at;
+          throw serializeError(e, this.records);
+        }
+        break;
+      }
+      case 'RECORD': {
+        this.checkAndWriteSync();
+        const out = this.out;
+        const at = out.pos;
+        try {
+          out.ensure(8);
+          out.pos = at + 8;
+          kt.write(out, k, this.ctx);
+          const keyEnd = out.pos;
+          const vb = this.valueBuf;
+          vb.reset();
+          vt.write(vb, v, this.ctx);
+          const z = this.codec!.compress(vb.bytes());
+          out.writeBytes(z);
+          out.patchInt32(at, out.pos - at - 8);
+          out.patchInt32(at + 4, keyEnd - at - 8);
+        } catch (e) {
+          out.pos = at;
+          throw serializeError(e, this.records);
+        }
+        break;
+      }
+      case 'BLOCK': {
+        const keys = this.blockKeys;
+        const values = this.blockValues;
+        const k0 = keys.pos;
+        const v0 = values.pos;
+        try {
+          kt.write(keys, k, this.ctx);
+          vt.write(values, v, this.ctx);
+        } catch (e) {
+          keys.pos = k0;
+          values.pos = v0;
+          throw serializeError(e, this.records);
+        }
+        this.blockKeyLens.writeVInt(keys.pos - k0);
+        this.blockValueLens.writeVInt(values.pos - v0);
+        this.blockRecords++;
+        if (keys.pos + values.pos >= this.blockSize) this.writeBlock();
+        break;
+      }
     }
-    return this.appendSerialized(kb.bytes(), vb.bytes());
+    this.records++;
+    return this.maybeFlush();
   }
 
   /** Append already serialized key and value bytes (uncompressed). */
@@ -227,9 +283,8 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
         this.blockValueLens.writeVInt(value.length);
         this.blockValues.writeBytes(value);
         this.blockRecords++;
-        this.records++;
         if (this.blockKeys.length + this.blockValues.length >= this.blockSize) this.writeBlock();
-        return this.maybeFlush();
+        break;
     }
     this.records++;
     return this.maybeFlush();
@@ -336,8 +391,8 @@ function resolveType(registry: WritableRegistryLike, t: string | WritableType): 
   return type;
 }
 
-function writeValue<T>(type: WritableType<T>, w: ByteWriter, v: unknown, ctx: WritableContext): void {
-  type.write(w, type.coerce ? type.coerce(v) : (v as T), ctx);
+function serializeError(e: unknown, record: number): unknown {
+  return e instanceof HadoopIOError ? e : new UsageError(`cannot serialize record ${record}: ${(e as Error).message}`, { cause: e });
 }
 
 function metadataPairs(m: SequenceFileWriterOptions['metadata']): [string, string][] {
