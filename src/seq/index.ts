@@ -4,3 +4,4 @@ export * from './raw-record.js';
 export * from './reader.js';
 export * from './writer.js';
 export * from './dump.js';
+export * from './split.js';

@@ -65,7 +65,11 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
   /** The codec named in the header, or null for NONE files. */
   readonly codec: CompressionCodec | null;
   readonly name: string;
-  /** Set on passing a sync marker (split reading stops at the first one past its end). */
+  /**
+   * Whether the last record read was preceded by a sync marker (NONE/RECORD)
+   * or began a block (BLOCK), as Hadoop's `syncSeen()`: split readers stop at
+   * the first such record at or past their end.
+   */
   syncSeen = false;
   observer: ReaderObserver | null = null;
 
@@ -339,7 +343,6 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
           return undefined;
         }
         this.checkSync(r, start);
-        this.syncSeen = true;
         this.pendingSyncBefore = true;
         continue;
       }
@@ -359,6 +362,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
       if (keyLength < 0 || keyLength > length) r.corrupt(`key length ${keyLength} outside record length ${length}`, start + 4);
       rec.position = r.base + start;
       rec.syncBefore = this.pendingSyncBefore;
+      this.syncSeen = this.pendingSyncBefore;
       this.pendingSyncBefore = false;
       const keyStart = r.pos;
       r.pos = start + 4 + length + 4;
@@ -392,6 +396,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     rec.syncBefore = false;
     rec.block = this.blocksRead - 1;
     rec.indexInBlock = i;
+    this.syncSeen = i === 0;
     rec.set(this.keysBuf, this.keyOff, this.keyOff + kl, this.valuesBuf, this.valueOff, this.valueOff + vl, null, 0);
     this.keyOff += kl;
     this.valueOff += vl;
@@ -437,7 +442,6 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
       const escape = r.readInt32();
       if (escape !== SYNC_ESCAPE) r.corrupt(`expected a sync escape before the block, found ${escape}`, start);
       this.checkSync(r, start);
-      this.syncSeen = true;
     }
     const countAt = r.pos;
     const count = r.readVInt();
