@@ -3,6 +3,16 @@ import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import { decodeVIntSize, isNegativeVInt } from './vint.js';
 import { decodeJavaUtf8Slow, decodeModifiedUtf8 } from './utf8.js';
 
+type Utf8Slicer = (buf: Buffer, start: number, end: number) => string;
+/**
+ * Buffer's native `utf8Slice` skips the argument handling of `toString`
+ * (a third of the time for short strings); fall back where it is missing.
+ */
+const utf8Slice: Utf8Slicer =
+  typeof (Buffer.prototype as unknown as { utf8Slice?: unknown }).utf8Slice === 'function'
+    ? (buf, start, end) => (buf as unknown as { utf8Slice(s: number, e: number): string }).utf8Slice(start, end)
+    : (buf, start, end) => buf.toString('utf8', start, end);
+
 /**
  * Java `DataInput` over a byte array: big-endian fixed-width numbers, 64-bit
  * values as `bigint`, Hadoop `WritableUtils` VInt/VLong, `Text` strings and
@@ -224,7 +234,7 @@ export class ByteReader {
     let nb = this.nodeBuf;
     if (nb === null) nb = this.nodeBuf = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     // native decoding; it agrees with Java on valid input, and U+FFFD flags the rare cases to redo
-    const s = nb.toString('utf8', start, end);
+    const s = utf8Slice(nb, start, end);
     return s.indexOf('\ufffd') < 0 ? s : decodeJavaUtf8Slow(this.buf.subarray(start, end));
   }
 

@@ -198,6 +198,30 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     }
   }
 
+  /**
+   * Call `fn` with every remaining record's raw bytes, synchronously within
+   * each read-ahead chunk: the fastest scan (counting, copying, checking).
+   * Return `false` from `fn` to stop early. Resolves to the number of records visited.
+   */
+  async forEachRaw(fn: (raw: RawRecord) => boolean | void): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const raw = this.tryNextRaw();
+      if (raw === undefined) {
+        await this.fill();
+        continue;
+      }
+      if (raw === null) return n;
+      n++;
+      if (fn(raw) === false) return n;
+    }
+  }
+
+  /** Like `forEachRaw`, with the decoded key and value. */
+  async forEach(fn: (key: K, value: V, raw: RawRecord) => boolean | void): Promise<number> {
+    return this.forEachRaw((raw) => fn(this.decodeKey(raw), this.decodeValue(raw), raw));
+  }
+
   decodeKey(raw: RawRecord): K {
     return this.decode(this.keyType, raw.keyBuf, raw.keyStart, raw.keyEnd, this.keyReader, 'key', raw.position);
   }
