@@ -60,7 +60,10 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   readonly codec: CompressionCodec | null;
 
   private readonly sink: ByteSink;
-  private readonly out: ByteWriter;
+  /** Records are serialized into `out`; a full `out` is handed to the sink while the spare fills. */
+  private out: ByteWriter;
+  private spare: ByteWriter;
+  private pendingWrite: Promise<void> | null = null;
   private readonly bufferSize: number;
   private readonly ctx: WritableContext;
   private readonly compression: CompressionType;
@@ -96,6 +99,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     this.blockSize = opts.blockSize ?? DEFAULT_BLOCK_SIZE;
     this.bufferSize = opts.bufferSize ?? 1 << 20;
     this.out = new ByteWriter(Math.min(this.bufferSize + 1024, 1 << 22));
+    this.spare = new ByteWriter(Math.min(this.bufferSize + 1024, 1 << 22));
     this.flushed = startPos;
     if (this.syncInterval < 0) throw new UsageError(`syncInterval must be >= 0, got ${this.syncInterval}`);
     if (!(this.blockSize > 0)) throw new UsageError(`blockSize must be > 0, got ${this.blockSize}`);
@@ -308,7 +312,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
    */
   async flush(): Promise<void> {
     this.checkOpen();
-    await this.drain();
+    await this.settle();
     await this.sink.sync?.();
   }
 
@@ -317,7 +321,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     if (this.closed) return;
     try {
       if (this.failed === null && this.compression === 'BLOCK') this.writeBlock();
-      if (this.failed === null) await this.drain();
+      await this.settle(); // throws the sink's error if a write failed: never a silent short file
       this.closed = true;
       await this.sink.close();
     } catch (e) {
@@ -369,18 +373,39 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     return this.drain();
   }
 
+  /**
+   * Start writing the full buffer and carry on in the spare one; the write
+   * before it must have finished first (so at most one is in flight).
+   */
   private async drain(): Promise<void> {
-    const out = this.out;
-    if (out.length === 0) return;
-    const n = out.length;
-    try {
-      await this.sink.write(out.bytes());
-    } catch (e) {
-      this.failed = e;
-      throw e;
-    }
+    if (this.failed !== null) throw this.failed;
+    if (this.pendingWrite) await this.pendingWrite;
+    const full = this.out;
+    if (full.length === 0) return;
+    const n = full.length;
+    this.out = this.spare;
+    this.spare = full;
     this.flushed += n;
-    out.reset();
+    this.pendingWrite = Promise.resolve(this.sink.write(full.bytes())).then(
+      () => {
+        full.reset();
+        this.pendingWrite = null;
+      },
+      (e: unknown) => {
+        this.failed = e;
+        this.pendingWrite = null;
+        throw e;
+      },
+    );
+    // let it run while the caller fills the other buffer; errors surface on the next drain or close
+    this.pendingWrite.catch(() => {});
+  }
+
+  /** Wait until every byte handed out so far is written. */
+  private async settle(): Promise<void> {
+    await this.drain();
+    if (this.pendingWrite) await this.pendingWrite;
+    if (this.failed !== null) throw this.failed;
   }
 }
 
