@@ -1,4 +1,5 @@
 import type { CompressionCodec } from '../codec/types.js';
+import { CorruptFileError, HadoopIOError } from '../io/errors.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -58,7 +59,14 @@ export class RawRecord {
   /** Serialized (uncompressed) value bytes; RECORD values are decompressed on first access. */
   get value(): Uint8Array {
     if (this.codec === null) return this.storedValue;
-    if (this.decoded === null) this.decoded = this.codec.decompress(this.storedValue, this.maxOutput);
+    if (this.decoded === null) {
+      try {
+        this.decoded = this.codec.decompress(this.storedValue, this.maxOutput);
+      } catch (e) {
+        if (e instanceof HadoopIOError) throw e.locate(undefined, this.position);
+        throw new CorruptFileError(`cannot decompress record value: ${(e as Error)?.message ?? String(e)}`, { offset: this.position, cause: e });
+      }
+    }
     return this.decoded;
   }
 

@@ -23,6 +23,26 @@ export interface SequenceFileReaderOptions {
   bufferSize?: number;
   /** Name used in error messages (default: the path, or the source's name). */
   name?: string;
+  /**
+   * Skip corrupt regions instead of failing: carry on at the next sync marker
+   * (like Hadoop's skip-bad-records), stop cleanly at a truncated tail, skip
+   * records that do not decode. Each skip is reported to `onSkip` and kept
+   * in `reader.skipped`.
+   */
+  recover?: boolean;
+  onSkip?: (skip: SkippedRegion) => void;
+}
+
+/** A region the reader skipped in recovery mode. */
+export interface SkippedRegion {
+  /** Where the bad data starts. */
+  offset: number;
+  /** Where reading resumed (the file length if nothing followed). */
+  resumeOffset: number;
+  /** What was wrong. */
+  reason: string;
+  /** Records lost, when known (1 for a record that did not decode). */
+  records: number | undefined;
 }
 
 /** A decoded record. */
@@ -72,6 +92,11 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
    */
   syncSeen = false;
   observer: ReaderObserver | null = null;
+  /** Regions skipped in recovery mode. */
+  readonly skipped: SkippedRegion[] = [];
+  private readonly recover: boolean;
+  private readonly onSkip: ((skip: SkippedRegion) => void) | undefined;
+  private resyncFrom: { offset: number; reason: string } | null = null;
 
   private readonly input: BufferedInput;
   private readonly limits: ReadLimits;
@@ -108,6 +133,8 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     this.valueType = registry.resolve(header.valueClassName) as WritableType<V>;
     this.codec = header.codecClassName === null ? null : (opts.codecs ?? defaultCodecs).require(header.codecClassName);
     this.end = input.source.size ?? Number.POSITIVE_INFINITY;
+    this.recover = !!opts.recover;
+    this.onSkip = opts.onSkip;
     this.keyReader = new ByteReader(new Uint8Array(0), { file: this.name, limits });
     this.valueReader = new ByteReader(new Uint8Array(0), { file: this.name, limits });
   }
@@ -143,7 +170,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
    */
   async nextRaw(): Promise<RawRecord | null> {
     for (;;) {
-      const r = this.tryNextRaw();
+      const r = this.step();
       if (r !== undefined) return r;
       await this.fill();
     }
@@ -151,27 +178,31 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
 
   /** The next decoded record, or null at the end. */
   async next(): Promise<KeyValue<K, V> | null> {
-    const raw = await this.nextRaw();
-    if (raw === null) return null;
-    return { key: this.decodeKey(raw), value: this.decodeValue(raw) };
+    for (;;) {
+      const raw = await this.nextRaw();
+      if (raw === null) return null;
+      const kv = this.decodeRecord(raw);
+      if (kv !== undefined) return kv;
+    }
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<KeyValue<K, V>> {
     for (;;) {
-      const raw = this.tryNextRaw();
+      const raw = this.step();
       if (raw === undefined) {
         await this.fill();
         continue;
       }
       if (raw === null) return;
-      yield { key: this.decodeKey(raw), value: this.decodeValue(raw) };
+      const kv = this.decodeRecord(raw);
+      if (kv !== undefined) yield kv;
     }
   }
 
   /** Raw records (reused object: copy what you keep). */
   async *raw(): AsyncIterableIterator<RawRecord> {
     for (;;) {
-      const raw = this.tryNextRaw();
+      const raw = this.step();
       if (raw === undefined) {
         await this.fill();
         continue;
@@ -189,8 +220,9 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     for (;;) {
       const batch: KeyValue<K, V>[] = [];
       let raw: RawRecord | null | undefined;
-      while (batch.length < maxRecords && (raw = this.tryNextRaw()) != null) {
-        batch.push({ key: this.decodeKey(raw), value: this.decodeValue(raw) });
+      while (batch.length < maxRecords && (raw = this.step()) != null) {
+        const kv = this.decodeRecord(raw);
+        if (kv !== undefined) batch.push(kv);
       }
       if (batch.length > 0) yield batch;
       if (raw === null) return;
@@ -206,7 +238,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
   async forEachRaw(fn: (raw: RawRecord) => boolean | void): Promise<number> {
     let n = 0;
     for (;;) {
-      const raw = this.tryNextRaw();
+      const raw = this.step();
       if (raw === undefined) {
         await this.fill();
         continue;
@@ -219,7 +251,44 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
 
   /** Like `forEachRaw`, with the decoded key and value. */
   async forEach(fn: (key: K, value: V, raw: RawRecord) => boolean | void): Promise<number> {
-    return this.forEachRaw((raw) => fn(this.decodeKey(raw), this.decodeValue(raw), raw));
+    let n = 0;
+    await this.forEachRaw((raw) => {
+      const kv = this.decodeRecord(raw);
+      if (kv === undefined) return;
+      n++;
+      return fn(kv.key, kv.value, raw);
+    });
+    return n;
+  }
+
+  /** Decode a record; in recovery mode a record that does not decode is reported and skipped (undefined). */
+  private decodeRecord(raw: RawRecord): KeyValue<K, V> | undefined {
+    if (!this.recover) return { key: this.decodeKey(raw), value: this.decodeValue(raw) };
+    try {
+      return { key: this.decodeKey(raw), value: this.decodeValue(raw) };
+    } catch (e) {
+      if (!(e instanceof CorruptFileError)) throw e;
+      this.report({ offset: raw.position, resumeOffset: this.input.position, reason: e.reason, records: 1 });
+      return undefined;
+    }
+  }
+
+  /** One parsing step; in recovery mode a corrupt region schedules a resync instead of throwing. */
+  private step(): RawRecord | null | undefined {
+    if (!this.recover) return this.tryNextRaw();
+    const at = this.input.position;
+    try {
+      return this.tryNextRaw();
+    } catch (e) {
+      if (!(e instanceof CorruptFileError)) throw e;
+      this.resyncFrom = { offset: at, reason: e.reason };
+      return undefined;
+    }
+  }
+
+  private report(skip: SkippedRegion): void {
+    this.skipped.push(skip);
+    this.onSkip?.(skip);
   }
 
   decodeKey(raw: RawRecord): K {
@@ -228,7 +297,12 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
 
   decodeValue(raw: RawRecord): V {
     if (this.header.compression === 'RECORD') {
-      const v = raw.value;
+      let v: Uint8Array;
+      try {
+        v = raw.value;
+      } catch (e) {
+        throw asCorrupt(e, this.name, raw.position, 'record value');
+      }
       return this.decode(this.valueType, v, 0, v.length, this.valueReader, 'value', raw.position);
     }
     return this.decode(this.valueType, raw.valueBuf, raw.valueStart, raw.valueEnd, this.valueReader, 'value', raw.position);
@@ -331,13 +405,27 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
 
   /** Refill the read-ahead window so the parser gets the bytes it asked for. */
   private async fill(): Promise<void> {
+    if (this.resyncFrom !== null) {
+      // recovery: carry on at the next sync marker after the corrupt region
+      const { offset, reason } = this.resyncFrom;
+      this.resyncFrom = null;
+      await this.sync(offset + 1);
+      const resume = this.input.position;
+      this.report({ offset, resumeOffset: resume, reason, records: undefined });
+      return;
+    }
     if (!(await this.input.ensure(this.need)) && this.input.available > 0) {
       // the data ends inside a record or block: say where and what
       const what = this.header.compression === 'BLOCK' ? 'block' : 'record';
-      throw new TruncatedFileError(`file ends inside a ${what}: needed ${this.need} bytes, ${this.input.available} left`, {
-        file: this.name,
-        offset: this.input.position,
-      });
+      const reason = `file ends inside a ${what}: needed ${this.need} bytes, ${this.input.available} left`;
+      if (this.recover) {
+        // a writer that died mid-way: everything complete has been read
+        const offset = this.input.position;
+        await this.input.seek(offset + this.input.available);
+        this.report({ offset, resumeOffset: this.input.position, reason, records: undefined });
+        return;
+      }
+      throw new TruncatedFileError(reason, { file: this.name, offset: this.input.position });
     }
   }
 
@@ -493,7 +581,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
       this.readLengths(keyLens, count, this.keyLengths, this.keysBuf.length, 'key');
       this.readLengths(valueLens, count, this.valueLengths, this.valuesBuf.length, 'value');
     } catch (e) {
-      throw locate(e, this.name, blockOffset);
+      throw asCorrupt(e, this.name, blockOffset, 'block');
     }
     this.blockOffset = blockOffset;
     this.blockRecords = count;
@@ -554,6 +642,12 @@ async function readHeader(input: BufferedInput): Promise<SequenceFileHeader> {
       want *= 4;
     }
   }
+}
+
+/** Codec libraries throw their own errors: make every failure a typed one with file and offset. */
+function asCorrupt(e: unknown, file: string, offset: number, what: string): HadoopIOError {
+  if (e instanceof HadoopIOError) return e.locate(file, offset);
+  return new CorruptFileError(`cannot decompress ${what}: ${(e as Error)?.message ?? String(e)}`, { file, offset, cause: e });
 }
 
 function locate(e: unknown, file: string, offset?: number): unknown {

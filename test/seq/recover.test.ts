@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CorruptFileError, SequenceFileReader, type SkippedRegion } from '../../src/index.js';
+import { HADOOP_DIR } from '../../interop/fixtures.js';
+
+async function readRecovering(bytes: Uint8Array): Promise<{ keys: unknown[]; skipped: SkippedRegion[] }> {
+  const r = await SequenceFileReader.open(bytes, { recover: true });
+  const keys: unknown[] = [];
+  for await (const kv of r) keys.push(kv.key);
+  return { keys, skipped: r.skipped };
+}
+
+async function keysOf(bytes: Uint8Array): Promise<unknown[]> {
+  const r = await SequenceFileReader.open(bytes);
+  const keys: unknown[] = [];
+  for await (const kv of r) keys.push(kv.key);
+  return keys;
+}
+
+describe('recovery mode', () => {
+  for (const name of ['none-sync500.seq', 'record-default-sync1000.seq', 'block-default-bs1024.seq']) {
+    it(`${name}: skips a damaged region to the next sync marker and reads the rest`, async () => {
+      const original = new Uint8Array(readFileSync(join(HADOOP_DIR, 'seq/many', name)));
+      const all = await keysOf(original);
+      const damaged = original.slice();
+      for (let i = 0; i < 40; i++) damaged[5000 + i] ^= 0x5a;
+      await expect(keysOf(damaged)).rejects.toBeInstanceOf(CorruptFileError);
+      const { keys, skipped } = await readRecovering(damaged);
+      expect(skipped.length).toBeGreaterThanOrEqual(1);
+      expect(skipped[0]!.offset).toBeLessThanOrEqual(5040);
+      expect(skipped[0]!.resumeOffset).toBeGreaterThan(5000);
+      // what survives is the original records in order, minus a run around the damage
+      expect(keys.length).toBeGreaterThan(all.length * 0.9);
+      expect(keys.length).toBeLessThan(all.length);
+      let j = 0;
+      for (const k of keys) {
+        while (j < all.length && all[j] !== k) j++;
+        expect(j, `key ${String(k)} in order`).toBeLessThan(all.length);
+      }
+    });
+
+    it(`${name}: a truncated tail ends the read cleanly with a report`, async () => {
+      const original = new Uint8Array(readFileSync(join(HADOOP_DIR, 'seq/many', name)));
+      const all = await keysOf(original);
+      const { keys, skipped } = await readRecovering(original.subarray(0, original.length - 100));
+      expect(keys).toEqual(all.slice(0, keys.length));
+      expect(skipped.at(-1)!.reason).toMatch(/file ends inside a (record|block)/);
+      expect(skipped.at(-1)!.resumeOffset).toBe(original.length - 100);
+    });
+  }
+});
