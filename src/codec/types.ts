@@ -10,8 +10,16 @@ export interface CompressionCodec {
   readonly className: string;
   /** Short name used by the CLI and options, e.g. `default`, `gzip`, `snappy`. */
   readonly name: string;
-  /** One complete stream in Hadoop's framing for this codec. */
-  compress(input: Uint8Array): Uint8Array;
+  /** True for codecs framed by Hadoop's BlockCompressorStream (Snappy, LZ4): `compress` wants `writes`. */
+  readonly blockFramed?: boolean;
+  /**
+   * One complete stream in Hadoop's framing for this codec. `writes`, when
+   * given, are the sizes of the write calls Hadoop's compression stream would
+   * receive for this input (they add up to `input.length`): block codecs
+   * (Snappy, LZ4) start blocks and chunks at write boundaries, so exact framing
+   * of large RECORD values needs them; stream codecs ignore them.
+   */
+  compress(input: Uint8Array, writes?: readonly number[]): Uint8Array;
   /**
    * Decode one complete stream. Must throw CorruptFileError on malformed input
    * and LimitExceededError rather than produce more than `maxOutput` bytes.

@@ -24,6 +24,12 @@ export class ByteWriter {
   /** A Node Buffer over `buf`, for native string encoding. */
   private nodeBuf: Buffer;
   pos = 0;
+  /**
+   * When set, the size of every write call Java's DataOutputStream would make
+   * for what is written (1 per single-byte write, n per array write): needed
+   * to reproduce how Hadoop's block codecs frame large records.
+   */
+  calls: number[] | null = null;
 
   constructor(initialSize = 256) {
     this.buf = new Uint8Array(initialSize);
@@ -62,6 +68,7 @@ export class ByteWriter {
   }
 
   writeUint8(v: number): void {
+    if (this.calls !== null) this.calls.push(1);
     this.ensure(1);
     this.buf[this.pos++] = v;
   }
@@ -75,18 +82,21 @@ export class ByteWriter {
   }
 
   writeInt16(v: number): void {
+    if (this.calls !== null) this.calls.push(1, 1);
     this.ensure(2);
     this.view.setInt16(this.pos, v);
     this.pos += 2;
   }
 
   writeUint16(v: number): void {
+    if (this.calls !== null) this.calls.push(1, 1);
     this.ensure(2);
     this.view.setUint16(this.pos, v);
     this.pos += 2;
   }
 
   writeInt32(v: number): void {
+    if (this.calls !== null) this.calls.push(1, 1, 1, 1);
     this.ensure(4);
     const b = this.buf;
     const p = this.pos;
@@ -103,24 +113,28 @@ export class ByteWriter {
   }
 
   writeInt64(v: bigint | number): void {
+    if (this.calls !== null) this.calls.push(8);
     this.ensure(8);
     this.view.setBigInt64(this.pos, BigInt.asIntN(64, BigInt(v)));
     this.pos += 8;
   }
 
   writeFloat32(v: number): void {
+    if (this.calls !== null) this.calls.push(1, 1, 1, 1);
     this.ensure(4);
     this.view.setFloat32(this.pos, v);
     this.pos += 4;
   }
 
   writeFloat64(v: number): void {
+    if (this.calls !== null) this.calls.push(8);
     this.ensure(8);
     this.view.setFloat64(this.pos, v);
     this.pos += 8;
   }
 
   writeBytes(bytes: Uint8Array): void {
+    if (this.calls !== null) this.calls.push(bytes.length);
     this.ensure(bytes.length);
     this.buf.set(bytes, this.pos);
     this.pos += bytes.length;
@@ -129,12 +143,16 @@ export class ByteWriter {
   /** `WritableUtils.writeVLong` (also `writeVInt`: same encoding). */
   writeVLong(v: number | bigint): void {
     this.ensure(9);
-    this.pos = writeVLongInto(this.buf, this.pos, v);
+    const start = this.pos;
+    this.pos = writeVLongInto(this.buf, start, v);
+    if (this.calls !== null) for (let i = start; i < this.pos; i++) this.calls.push(1);
   }
 
   writeVInt(v: number): void {
     this.ensure(5);
-    this.pos = writeVLongInto(this.buf, this.pos, v);
+    const start = this.pos;
+    this.pos = writeVLongInto(this.buf, start, v);
+    if (this.calls !== null) for (let i = start; i < this.pos; i++) this.calls.push(1);
   }
 
   /** `Text.writeString`: VInt byte length + UTF-8 (unpaired surrogates as `?`, as Java encodes them). */
@@ -148,6 +166,7 @@ export class ByteWriter {
     if (written === n) {
       // every char took one byte: ASCII, and the prefix size was right
       this.pos = writeVLongInto(this.buf, start, n) + n;
+      if (this.calls !== null) this.logText(prefix, n);
       return;
     }
     if (hasLoneSurrogate(s)) {
@@ -159,13 +178,25 @@ export class ByteWriter {
     const size = vintSize(written);
     if (size !== prefix) this.buf.copyWithin(start + size, start + prefix, start + prefix + written);
     this.pos = writeVLongInto(this.buf, start, written) + written;
+    if (this.calls !== null) this.logText(size, written);
+  }
+
+  /** Text.writeString: single-byte writes for the VInt, one array write for the bytes. */
+  private logText(prefix: number, n: number): void {
+    for (let i = 0; i < prefix; i++) this.calls!.push(1);
+    this.calls!.push(n);
   }
 
   /** `DataOutput.writeUTF`: unsigned 16-bit length + modified UTF-8. */
   writeUTF(s: string): void {
     const bytes = encodeModifiedUtf8(s);
     if (bytes.length > 65535) throw new UsageError(`string too long for writeUTF: ${bytes.length} encoded bytes (max 65535)`);
+    // Java writes length and bytes as one array
+    const calls = this.calls;
+    this.calls = null;
     this.writeUint16(bytes.length);
     this.writeBytes(bytes);
+    this.calls = calls;
+    if (calls !== null) calls.push(bytes.length + 2);
   }
 }

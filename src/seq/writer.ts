@@ -101,6 +101,8 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     this.out = new ByteWriter(Math.min(this.bufferSize + 1024, 1 << 22));
     this.spare = new ByteWriter(Math.min(this.bufferSize + 1024, 1 << 22));
     this.flushed = startPos;
+    // Hadoop's block codecs frame by write calls: track them for RECORD values
+    if (this.compression === 'RECORD' && this.codec?.blockFramed) this.valueBuf.calls = [];
     if (this.syncInterval < 0) throw new UsageError(`syncInterval must be >= 0, got ${this.syncInterval}`);
     if (!(this.blockSize > 0)) throw new UsageError(`blockSize must be > 0, got ${this.blockSize}`);
   }
@@ -204,8 +206,9 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
           const keyEnd = out.pos;
           const vb = this.valueBuf;
           vb.reset();
+          if (vb.calls !== null) vb.calls.length = 0;
           vt.write(vb, v, this.ctx);
-          const z = this.codec!.compress(vb.bytes());
+          const z = this.codec!.compress(vb.bytes(), vb.calls === null ? undefined : javaBufferedWrites(vb.calls));
           out.writeBytes(z);
           out.patchInt32(at, out.pos - at - 8);
           out.patchInt32(at + 4, keyEnd - at - 8);
@@ -414,6 +417,32 @@ function resolveType(registry: WritableRegistryLike, t: string | WritableType): 
   const type = registry.get(t);
   if (!type) throw new UsageError(`unknown Writable class ${t}: register it first, or write raw bytes with appendRaw`);
   return type;
+}
+
+/**
+ * The writes a compression stream receives behind Hadoop's
+ * `BufferedOutputStream` (8 KiB) for the given DataOutput write calls: small
+ * writes are gathered and passed on when the buffer cannot take the next one,
+ * writes of 8 KiB or more go straight through, and the rest at flush.
+ */
+export function javaBufferedWrites(calls: readonly number[], bufferSize = 8192): number[] {
+  const out: number[] = [];
+  let count = 0;
+  for (const len of calls) {
+    if (len >= bufferSize) {
+      if (count > 0) out.push(count);
+      count = 0;
+      out.push(len);
+    } else {
+      if (len > bufferSize - count) {
+        out.push(count);
+        count = 0;
+      }
+      count += len;
+    }
+  }
+  if (count > 0) out.push(count);
+  return out;
 }
 
 function serializeError(e: unknown, record: number): unknown {
