@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SequenceFileReader, SequenceFileWriter, dumpSequenceFile, MemorySink } from '../src/index.js';
+import { SequenceFileReader, SequenceFileWriter, dumpSequenceFile, MemorySink, createCodecRegistry, type CodecRegistry } from '../src/index.js';
 import { registerFixtureClasses } from './fixture-classes.js';
 import { HADOOP_DIR, expectedLines, parseSyncCalls, seqEntries, type ManifestEntry } from './fixtures.js';
 
@@ -13,7 +13,16 @@ registerFixtureClasses();
  * Fixtures not yet covered, with the reason. Each one still runs: its test
  * asserts that it fails, so an entry that starts passing must leave the list.
  */
-const PENDING: Record<string, string> = {};
+const BZIP2 = 'BZip2Codec: no bzip2 implementation yet';
+const PENDING: Record<string, string> = {
+  'seq/codec/record-bzip2.seq': BZIP2,
+  'seq/codec/block-bzip2.seq': BZIP2,
+  'seq/codec-java/record-bzip2.seq': BZIP2,
+  'seq/codec-java/block-bzip2.seq': BZIP2,
+  'seq/combo/md5-long-record-bzip2.seq': BZIP2,
+  'seq/edge/emptykv-text-record-bzip2.seq': BZIP2,
+  'seq/edge/emptykv-bytes-record-bzip2.seq': BZIP2,
+};
 
 /** Codecs whose compressed bytes we reproduce exactly (same native library as Hadoop used). */
 const BYTE_EXACT_CODECS = new Set([
@@ -46,8 +55,11 @@ async function rawRecords(input: string | Uint8Array): Promise<{ key: Uint8Array
   return out;
 }
 
+/** Stock-zlib bytes, as Hadoop's native zlib writes them. */
+const exactCodecs = createCodecRegistry({ exactZlib: true });
+
 /** Write the records again the way the fixture generator drove Hadoop's writer. */
-async function rewrite(e: ManifestEntry, path: string): Promise<Uint8Array> {
+async function rewrite(e: ManifestEntry, path: string, codecs?: CodecRegistry): Promise<Uint8Array> {
   const src = await SequenceFileReader.open(path);
   const h = src.header;
   await src.close();
@@ -62,6 +74,7 @@ async function rewrite(e: ManifestEntry, path: string): Promise<Uint8Array> {
     syncMarker: h.sync!,
     ...(e.blockSize ? { blockSize: e.blockSize } : {}),
     ...(e.syncInterval !== null ? { syncInterval: e.syncInterval } : {}),
+    ...(codecs ? { codecs } : {}),
   };
   const { mkdtempSync, readFileSync: read, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
@@ -119,16 +132,16 @@ describe('SequenceFiles written by Hadoop 3.4.0', () => {
 
     it(`rewrite ${e.path} with the same options`, async () => {
       const original = new Uint8Array(readFileSync(path));
+      // with the default (fast) codecs: the same records
       const written = await rewrite(e, path);
       expect(await rawRecords(written)).toEqual(await rawRecords(path));
       tally.rewritten++;
+      // where our compressor can match Hadoop's (none, stock zlib): the same bytes
       const exact = e.compression === 'NONE' || (BYTE_EXACT_CODECS.has(e.codec ?? '') && !e.path.includes('codec-java'));
       if (exact) {
-        expect(Buffer.from(written).equals(Buffer.from(original)), 'byte-identical to Hadoop').toBe(true);
+        const same = e.compression === 'NONE' ? written : await rewrite(e, path, exactCodecs);
+        expect(Buffer.from(same).equals(Buffer.from(original)), 'byte-identical to Hadoop').toBe(true);
         tally.byteIdentical++;
-      } else {
-        // different compressor implementation: same structure, same records
-        expect(written.length).toBeGreaterThan(0);
       }
     });
   }

@@ -31,6 +31,12 @@ export interface WritableType<T = unknown> {
    * Absent means always stable.
    */
   isToStringStable?(value: T): boolean;
+  /**
+   * Java's `hashCode()` of the value, or undefined where Java uses the
+   * identity hash (not a function of the bytes). MapWritable prints in
+   * HashMap order, which depends on it.
+   */
+  javaHashCode?(value: T): number | undefined;
   /** Turn a loosely typed input (e.g. a number for LongWritable) into `T`; throws UsageError if impossible. */
   coerce?(value: unknown): T;
   /** A JSON-friendly form for `seqcat json` (bigint → string, bytes → hex/base64...). */

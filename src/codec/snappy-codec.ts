@@ -1,0 +1,55 @@
+import { createRequire } from 'node:module';
+import { CorruptFileError, LimitExceededError, UnsupportedFormatError } from '../io/errors.js';
+import { frameBlocks, unframeBlocks, type RawBlockCompressor } from './block-framing.js';
+import type { CompressionCodec } from './types.js';
+
+/** io.compression.codec.snappy.buffersize (256 KiB) less Hadoop's overhead allowance (size/6 + 32). */
+export const SNAPPY_MAX_INPUT = 256 * 1024 - (Math.floor((256 * 1024) / 6) + 32);
+
+const require = createRequire(import.meta.url);
+
+/** Snappy raw blocks from the native `snappy` package (napi-rs), loaded on first use. */
+function snappyLib(): RawBlockCompressor {
+  let lib: { compressSync(b: Uint8Array): Buffer; uncompressSync(b: Uint8Array, o?: { asBuffer: boolean }): Buffer | string };
+  try {
+    lib = require('snappy');
+  } catch (e) {
+    throw new UnsupportedFormatError(`SnappyCodec needs the 'snappy' package, which failed to load: ${(e as Error).message}`);
+  }
+  return {
+    compress: (input) => lib.compressSync(input),
+    decompress(input, capacity) {
+      // the raw format starts with the uncompressed length as a varint: check it before allocating
+      const declared = snappyLength(input);
+      if (declared > capacity) throw new LimitExceededError(`snappy chunk declares ${declared} bytes, more than its block's ${capacity}`);
+      try {
+        return lib.uncompressSync(input, { asBuffer: true }) as Buffer;
+      } catch (e) {
+        throw new CorruptFileError(`bad snappy data: ${(e as Error).message}`, { cause: e });
+      }
+    },
+  };
+}
+
+function snappyLength(b: Uint8Array): number {
+  let v = 0;
+  for (let i = 0, shift = 0; i < 5 && i < b.length; i++, shift += 7) {
+    const x = b[i]!;
+    v += (x & 0x7f) * 2 ** shift;
+    if (x < 0x80) return v;
+  }
+  throw new CorruptFileError('bad snappy data: no length header');
+}
+
+/** SnappyCodec in Hadoop's block framing. */
+export function snappyCodec(): CompressionCodec {
+  let raw: RawBlockCompressor | null = null;
+  const lib = (): RawBlockCompressor => (raw ??= snappyLib());
+  return {
+    className: 'org.apache.hadoop.io.compress.SnappyCodec',
+    name: 'snappy',
+    blockFramed: true,
+    compress: (input, writes) => frameBlocks(input, writes, SNAPPY_MAX_INPUT, lib()),
+    decompress: (input, max) => unframeBlocks(input, max, lib(), 'snappy'),
+  };
+}
