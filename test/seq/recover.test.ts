@@ -43,10 +43,16 @@ describe('recovery mode', () => {
     it(`${name}: a truncated tail ends the read cleanly with a report`, async () => {
       const original = new Uint8Array(readFileSync(join(HADOOP_DIR, 'seq/many', name)));
       const all = await keysOf(original);
-      const { keys, skipped } = await readRecovering(original.subarray(0, original.length - 100));
+      // cut 5 bytes into the last record (or block)
+      const r = await SequenceFileReader.open(original);
+      let last = 0;
+      for await (const raw of r.raw()) last = raw.position;
+      const cut = last + 5;
+      const { keys, skipped } = await readRecovering(original.subarray(0, cut));
+      expect(keys.length).toBeGreaterThan(0);
       expect(keys).toEqual(all.slice(0, keys.length));
       expect(skipped.at(-1)!.reason).toMatch(/file ends inside a (record|block)/);
-      expect(skipped.at(-1)!.resumeOffset).toBe(original.length - 100);
+      expect(skipped.at(-1)!.resumeOffset).toBe(cut);
     });
   }
 });
