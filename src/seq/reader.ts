@@ -7,7 +7,7 @@ import { decodeVIntSize } from '../io/vint.js';
 import type { CodecLookup, CompressionCodec } from '../codec/types.js';
 import { defaultCodecs } from '../codec/registry.js';
 import type { WritableContext, WritableRegistryLike, WritableType } from '../writable/types.js';
-import { defaultRegistry } from '../writable/registry.js';
+import { defaultRegistry } from '../writable/builtins.js';
 import { SYNC_ESCAPE, SYNC_HASH_SIZE, SYNC_SIZE } from './constants.js';
 import { parseHeader, type SequenceFileHeader } from './header.js';
 import { RawRecord } from './raw-record.js';

@@ -6,7 +6,7 @@ import { FileSink, type ByteSink } from '../io/sink.js';
 import type { CodecLookup, CompressionCodec } from '../codec/types.js';
 import { defaultCodecs } from '../codec/registry.js';
 import type { WritableContext, WritableRegistryLike, WritableType } from '../writable/types.js';
-import { defaultRegistry } from '../writable/registry.js';
+import { defaultRegistry } from '../writable/builtins.js';
 import {
   DEFAULT_BLOCK_SIZE,
   DEFAULT_CODEC_CLASS,
