@@ -13,16 +13,7 @@ registerFixtureClasses();
  * Fixtures not yet covered, with the reason. Each one still runs: its test
  * asserts that it fails, so an entry that starts passing must leave the list.
  */
-const BZIP2 = 'BZip2Codec: no bzip2 implementation yet';
-const PENDING: Record<string, string> = {
-  'seq/codec/record-bzip2.seq': BZIP2,
-  'seq/codec/block-bzip2.seq': BZIP2,
-  'seq/codec-java/record-bzip2.seq': BZIP2,
-  'seq/codec-java/block-bzip2.seq': BZIP2,
-  'seq/combo/md5-long-record-bzip2.seq': BZIP2,
-  'seq/edge/emptykv-text-record-bzip2.seq': BZIP2,
-  'seq/edge/emptykv-bytes-record-bzip2.seq': BZIP2,
-};
+const PENDING: Record<string, string> = {};
 
 /** Codecs whose compressed bytes we reproduce exactly (same native library as Hadoop used). */
 const BYTE_EXACT_CODECS = new Set([
