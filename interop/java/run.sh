@@ -22,4 +22,13 @@ for f in "$out"/samples/*.seq; do
     echo "FAIL $(basename "$f")"; diff "$f.java.jsonl" "$f.ours.jsonl" | head -5; status=1
   fi
 done
+for d in "$out"/samples/*.map; do
+  java -cp "$HADOOP_CLASSPATH:$out/classes" LookupMapFile "$d" > "$d.java.jsonl"
+  node dist/interop/java/map-lookups.js "$d" > "$d.ours.jsonl"
+  if diff -q "$d.java.jsonl" "$d.ours.jsonl" >/dev/null; then
+    echo "ok   $(basename "$d")"
+  else
+    echo "FAIL $(basename "$d")"; diff "$d.java.jsonl" "$d.ours.jsonl" | head -5; status=1
+  fi
+done
 exit $status

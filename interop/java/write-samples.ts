@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SequenceFileWriter, type CompressionType } from '../../src/index.js';
+import { BloomMapFileWriter, MapFileWriter } from '../../src/map/index.js';
 
 const outDir = process.argv[2] ?? 'samples';
 mkdirSync(outDir, { recursive: true });
@@ -23,4 +24,25 @@ for (const [compression, codec] of modes) {
   for (let i = 0; i < 2000; i++) await w.append(`key-${String(i).padStart(6, '0')}-${'é漢😀'.repeat(i % 7)}`, BigInt(i) * 1000003n - 7n);
   await w.close();
 }
-console.log(`wrote ${modes.length} files to ${outDir}`);
+// MapFile directories (`*.map`) in each compression, and a BloomMapFile with several bloom rows.
+const maps: [string, CompressionType][] = [['none', 'NONE'], ['record', 'RECORD'], ['block', 'BLOCK']];
+for (const [name, compression] of maps) {
+  const w = await MapFileWriter.create(join(outDir, `mapfile-${name}.map`), {
+    keyClass: 'org.apache.hadoop.io.Text',
+    valueClass: 'org.apache.hadoop.io.IntWritable',
+    compression,
+    blockSize: 2048,
+    indexInterval: 16,
+  });
+  for (let i = 0; i < 1500; i++) await w.append(`k${String(i * 3).padStart(6, '0')}`, i);
+  await w.close();
+}
+const b = await BloomMapFileWriter.create(join(outDir, 'bloommap.map'), {
+  keyClass: 'org.apache.hadoop.io.IntWritable',
+  valueClass: 'org.apache.hadoop.io.Text',
+  bloomSize: 200,
+  hashType: 'jenkins',
+});
+for (let i = -500; i < 500; i++) await b.append(i * 7, `value ${i}`);
+await b.close();
+console.log(`wrote ${modes.length} SequenceFiles and ${maps.length + 1} map directories to ${outDir}`);

@@ -10,6 +10,8 @@ import { keyComparator, type RawComparator } from './key-order.js';
 import { MapIndex } from './map-index.js';
 import { dataPath, indexPath } from './map-files.js';
 
+const LOOKUP_BUFFER_SIZE = 64 * 1024;
+
 export interface MapFileReaderOptions extends SequenceFileReaderOptions {
   /** Key order, for key classes without a registered comparator. */
   compare?: RawComparator;
@@ -239,7 +241,8 @@ export async function openParts<K, V>(dir: string, opts: MapFileReaderOptions): 
   const st = await stat(dir).catch(() => undefined);
   if (!st) throw new IOFailureError('no such file or directory', { file: dir });
   if (!st.isDirectory()) throw new UsageError('not a MapFile directory (expected a directory holding data and index)', { file: dir });
-  const data = await SequenceFileReader.open<K, V>(dataPath(dir), opts);
+  // Lookups read a few records after a seek: small read-ahead unless asked otherwise.
+  const data = await SequenceFileReader.open<K, V>(dataPath(dir), { bufferSize: LOOKUP_BUFFER_SIZE, ...opts });
   try {
     const compare = keyComparator(data.keyType, opts.compare);
     const ip = indexPath(dir);
