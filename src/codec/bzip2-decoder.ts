@@ -75,7 +75,23 @@ interface HuffTable {
   perm: Int32Array;
 }
 
-function buildTable(lengths: Uint8Array, alphaSize: number): HuffTable {
+function newTable(): HuffTable {
+  return { minLen: 0, limit: new Int32Array(MAX_CODE_LEN + 2), base: new Int32Array(MAX_CODE_LEN + 2), perm: new Int32Array(MAX_ALPHA) };
+}
+
+/** Work areas reused by every block: a RECORD file decodes one tiny stream per value. */
+const scratch = {
+  seqToUnseq: new Uint8Array(256),
+  selectors: new Uint8Array(MAX_SELECTORS),
+  lengths: new Uint8Array(MAX_ALPHA),
+  tables: Array.from({ length: MAX_GROUPS }, newTable),
+  count: new Int32Array(MAX_CODE_LEN + 2),
+  mtf: new Uint8Array(256),
+  unzftab: new Int32Array(256),
+  cftab: new Int32Array(256),
+};
+
+function buildTable(t: HuffTable, lengths: Uint8Array, alphaSize: number): HuffTable {
   let minLen = 32;
   let maxLen = 0;
   for (let i = 0; i < alphaSize; i++) {
@@ -83,15 +99,14 @@ function buildTable(lengths: Uint8Array, alphaSize: number): HuffTable {
     if (l > maxLen) maxLen = l;
     if (l < minLen) minLen = l;
   }
-  const perm = new Int32Array(MAX_ALPHA);
+  const { perm, limit, base } = t;
   let pp = 0;
   for (let len = minLen; len <= maxLen; len++) {
     for (let s = 0; s < alphaSize; s++) if (lengths[s] === len) perm[pp++] = s;
   }
-  const count = new Int32Array(MAX_CODE_LEN + 2);
+  const count = scratch.count.fill(0);
   for (let s = 0; s < alphaSize; s++) count[lengths[s]!]++;
-  const limit = new Int32Array(MAX_CODE_LEN + 2).fill(-1);
-  const base = new Int32Array(MAX_CODE_LEN + 2);
+  limit.fill(-1);
   let code = 0;
   let index = 0;
   for (let len = 1; len <= MAX_CODE_LEN; len++) {
@@ -102,7 +117,8 @@ function buildTable(lengths: Uint8Array, alphaSize: number): HuffTable {
     limit[len] = code - 1;
     code <<= 1;
   }
-  return { minLen, limit, base, perm };
+  t.minLen = minLen;
+  return t;
 }
 
 class OutputBuffer {
@@ -171,7 +187,7 @@ function decodeBlock(r: BitReader, out: OutputBuffer, tt: Int32Array, maxBlock: 
   const origPtr = r.bits(24);
 
   // Symbol map: which byte values occur in the block.
-  const seqToUnseq = new Uint8Array(256);
+  const seqToUnseq = scratch.seqToUnseq;
   let nInUse = 0;
   const used16 = r.bits(16);
   for (let i = 0; i < 16; i++) {
@@ -186,7 +202,8 @@ function decodeBlock(r: BitReader, out: OutputBuffer, tt: Int32Array, maxBlock: 
   if (nGroups < 2 || nGroups > MAX_GROUPS) throw new CorruptFileError(`bad bzip2 Huffman group count ${nGroups}`);
   const nSelectors = r.bits(15);
   if (nSelectors < 1) throw new CorruptFileError('bzip2 block has no selectors');
-  const selectors = new Uint8Array(Math.min(nSelectors, MAX_SELECTORS));
+  const selectors = scratch.selectors;
+  const selectorCount = Math.min(nSelectors, MAX_SELECTORS);
   const mtfGroups = [0, 1, 2, 3, 4, 5];
   for (let i = 0; i < nSelectors; i++) {
     let j = 0;
@@ -197,8 +214,8 @@ function decodeBlock(r: BitReader, out: OutputBuffer, tt: Int32Array, maxBlock: 
     if (i < MAX_SELECTORS) selectors[i] = v;
   }
 
-  const tables: HuffTable[] = [];
-  const lengths = new Uint8Array(MAX_ALPHA);
+  const tables = scratch.tables;
+  const lengths = scratch.lengths;
   for (let g = 0; g < nGroups; g++) {
     let len = r.bits(5);
     for (let s = 0; s < alphaSize; s++) {
@@ -209,13 +226,13 @@ function decodeBlock(r: BitReader, out: OutputBuffer, tt: Int32Array, maxBlock: 
       }
       lengths[s] = len;
     }
-    tables.push(buildTable(lengths, alphaSize));
+    buildTable(tables[g]!, lengths, alphaSize);
   }
 
   // Huffman + MTF + RUNA/RUNB decoding into tt (low 8 bits = byte).
-  const mtf = new Uint8Array(256);
+  const mtf = scratch.mtf;
   for (let i = 0; i < 256; i++) mtf[i] = i;
-  const unzftab = new Int32Array(256);
+  const unzftab = scratch.unzftab.fill(0);
   const eob = nInUse + 1;
   let count = 0;
   let groupIndex = -1;
@@ -225,7 +242,7 @@ function decodeBlock(r: BitReader, out: OutputBuffer, tt: Int32Array, maxBlock: 
   let runWeight = 1;
   for (;;) {
     if (groupLeft === 0) {
-      if (++groupIndex >= selectors.length) throw new CorruptFileError('bzip2 block runs past its selectors');
+      if (++groupIndex >= selectorCount) throw new CorruptFileError('bzip2 block runs past its selectors');
       table = tables[selectors[groupIndex]!]!;
       groupLeft = GROUP_SIZE;
     }
@@ -269,7 +286,7 @@ function decodeBlock(r: BitReader, out: OutputBuffer, tt: Int32Array, maxBlock: 
   if (origPtr >= count) throw new CorruptFileError('bzip2 origPtr outside the block');
 
   // Inverse BWT: link each position to its successor in the high 24 bits.
-  const cftab = new Int32Array(256);
+  const cftab = scratch.cftab;
   for (let i = 0, sum = 0; i < 256; i++) {
     cftab[i] = sum;
     sum += unzftab[i]!;
@@ -280,7 +297,15 @@ function decodeBlock(r: BitReader, out: OutputBuffer, tt: Int32Array, maxBlock: 
     cftab[b]++;
   }
 
-  // Walk the chain, undoing the initial run-length step (4 equal bytes + a count).
+  return emitBlock(tt, origPtr, count, out);
+}
+
+/**
+ * Walk the BWT chain from origPtr, undoing the initial run-length step (4
+ * equal bytes + a count), into `out`; returns the block CRC. Kept apart from
+ * decodeBlock so V8 optimises this hot loop on its own.
+ */
+function emitBlock(tt: Int32Array, origPtr: number, count: number, out: OutputBuffer): number {
   let crc = -1;
   let pos = tt[origPtr]! >>> 8;
   let last = -1;
