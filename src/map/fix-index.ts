@@ -33,7 +33,7 @@ export interface FixIndexResult {
  */
 export async function fixMapFileIndex(dir: string, opts: FixIndexOptions = {}): Promise<FixIndexResult> {
   const exists = await stat(indexPath(dir)).then(() => true, () => false);
-  if (exists && !opts.force) return { rebuilt: false, records: 0, indexEntries: 0 };
+  if (exists && !opts.force && !opts.dryRun) return { rebuilt: false, records: 0, indexEntries: 0 };
   const interval = opts.indexInterval ?? DEFAULT_INDEX_INTERVAL;
   const data = await SequenceFileReader.open(dataPath(dir), opts);
   const index = opts.dryRun

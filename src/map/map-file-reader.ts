@@ -89,7 +89,7 @@ export class MapFileReader<K = unknown, V = unknown> implements AsyncIterable<Ke
   /** The value stored under `key`, or undefined. */
   async get(key: K): Promise<V | undefined> {
     const e = await this.getRaw(this.serializeKey(key));
-    return e === undefined ? undefined : this.decode(this.valueType, e);
+    return e === undefined ? undefined : this.decodeRaw(this.valueType, e);
   }
 
   /** The serialized value stored under a serialized key, or undefined. */
@@ -101,7 +101,7 @@ export class MapFileReader<K = unknown, V = unknown> implements AsyncIterable<Ke
   /** The first entry at or after `key` (or with `before`, the last at or before it), or undefined. */
   async getClosest(key: K, opts: ClosestOptions = {}): Promise<KeyValue<K, V> | undefined> {
     const e = await this.getClosestRaw(this.serializeKey(key), opts);
-    return e === undefined ? undefined : { key: this.decode(this.keyType, e.key), value: this.decode(this.valueType, e.value) };
+    return e === undefined ? undefined : { key: this.decodeRaw(this.keyType, e.key), value: this.decodeRaw(this.valueType, e.value) };
   }
 
   async getClosestRaw(key: Uint8Array, opts: ClosestOptions = {}): Promise<RawEntry | undefined> {
@@ -122,7 +122,7 @@ export class MapFileReader<K = unknown, V = unknown> implements AsyncIterable<Ke
   /** The next entry in key order, or undefined at the end. */
   async next(): Promise<KeyValue<K, V> | undefined> {
     const e = await this.nextRaw();
-    return e === undefined ? undefined : { key: this.decode(this.keyType, e.key), value: this.decode(this.valueType, e.value) };
+    return e === undefined ? undefined : { key: this.decodeRaw(this.keyType, e.key), value: this.decodeRaw(this.valueType, e.value) };
   }
 
   async nextRaw(): Promise<RawEntry | undefined> {
@@ -157,7 +157,7 @@ export class MapFileReader<K = unknown, V = unknown> implements AsyncIterable<Ke
 
   midKey(): K | undefined {
     const k = this.midKeyRaw();
-    return k === undefined ? undefined : this.decode(this.keyType, k);
+    return k === undefined ? undefined : this.decodeRaw(this.keyType, k);
   }
 
   /** The last key in the file (Hadoop's `finalKey`), or undefined when empty; reads from the last indexed entry on. */
@@ -177,7 +177,7 @@ export class MapFileReader<K = unknown, V = unknown> implements AsyncIterable<Ke
 
   async finalKey(): Promise<K | undefined> {
     const k = await this.finalKeyRaw();
-    return k === undefined ? undefined : this.decode(this.keyType, k);
+    return k === undefined ? undefined : this.decodeRaw(this.keyType, k);
   }
 
   async close(): Promise<void> {
@@ -204,7 +204,8 @@ export class MapFileReader<K = unknown, V = unknown> implements AsyncIterable<Ke
     }
   }
 
-  private decode<T>(type: WritableType<T>, bytes: Uint8Array): T {
+  /** Decode serialized bytes of the key or value class. */
+  decodeRaw<T>(type: WritableType<T>, bytes: Uint8Array): T {
     const r = this.decodeReader;
     r.reset(bytes, 0, bytes.length);
     try {
