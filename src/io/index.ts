@@ -7,3 +7,4 @@ export * from './utf8.js';
 export * from './source.js';
 export * from './sink.js';
 export * from './buffered-input.js';
+export * from './checksum-file.js';

@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { IOFailureError, UsageError } from './errors.js';
+import { ChecksumVerifier, checksumPathFor } from './checksum-file.js';
+import { HadoopIOError, IOFailureError, UsageError } from './errors.js';
 
 /**
  * Where bytes are read from. Positioned reads let the SequenceFile reader seek
@@ -35,33 +36,78 @@ export function bytesSource(bytes: Uint8Array, name = '<bytes>'): ByteSource {
   };
 }
 
-/** A source over a local file; opened lazily by `openFileSource`. */
+export interface FileSourceOptions {
+  /**
+   * Verify reads against Hadoop's checksum side file `.NAME.crc` (see
+   * `checksum-file.ts`). Default (undefined): verify when the side file
+   * exists. `true`: require it (a missing side file is an IOFailureError).
+   * `false`: never look for it. A malformed side file, or one whose length
+   * does not fit the data, is a CorruptFileError naming it; a bad chunk is a
+   * ChecksumError.
+   */
+  verifyChecksum?: boolean;
+}
+
+/** Side files up to this size are read whole at open; larger ones are read on demand. */
+const EAGER_CHECKSUM_FILE_BYTES = 1 << 20;
+
+/** A source over a local file, opened by `FileSource.open`. */
 export class FileSource implements ByteSource {
   readonly seekable = true;
+  /** The checksum side file reads are verified against, if any. */
+  readonly checksumFile: string | undefined;
+  private readonly rawRead: (position: number, into: Uint8Array, offset: number, length: number) => Promise<number>;
+
   private constructor(
     readonly name: string,
     private readonly fh: FileHandle,
     readonly size: number,
-  ) {}
+    private readonly verifier: ChecksumVerifier | undefined,
+    private readonly crcFh: FileHandle | undefined,
+  ) {
+    this.checksumFile = verifier?.checksumFile;
+    this.rawRead = (p, i, o, l) => this.readRaw(p, i, o, l);
+  }
 
-  static async open(path: string): Promise<FileSource> {
+  static async open(path: string, opts: FileSourceOptions = {}): Promise<FileSource> {
     let fh: FileHandle;
     try {
       fh = await open(path, 'r');
     } catch (e) {
       throw ioError(path, e);
     }
+    let crcFh: FileHandle | undefined;
     try {
       const st = await fh.stat();
       if (st.isDirectory()) throw new UsageError('is a directory', { file: path });
-      return new FileSource(path, fh, st.size);
+      let verifier: ChecksumVerifier | undefined;
+      if (opts.verifyChecksum !== false) {
+        const crcPath = checksumPathFor(path);
+        try {
+          crcFh = await open(crcPath, 'r');
+        } catch (e) {
+          if (opts.verifyChecksum === true || (e as NodeJS.ErrnoException)?.code !== 'ENOENT') throw ioError(crcPath, e);
+        }
+        if (crcFh) verifier = await openVerifier(crcFh, crcPath, path, st.size);
+      }
+      return new FileSource(path, fh, st.size, verifier, crcFh);
     } catch (e) {
+      await crcFh?.close().catch(() => {});
       await fh.close();
-      throw e instanceof UsageError ? e : ioError(path, e);
+      throw e instanceof HadoopIOError ? e : ioError(path, e);
     }
   }
 
-  async read(position: number, into: Uint8Array, offset: number, length: number): Promise<number> {
+  /** True when reads are checked against a `.crc` side file. */
+  get verifiesChecksum(): boolean {
+    return this.verifier !== undefined;
+  }
+
+  read(position: number, into: Uint8Array, offset: number, length: number): Promise<number> {
+    return this.verifier ? this.verifier.read(position, into, offset, length, this.rawRead) : this.readRaw(position, into, offset, length);
+  }
+
+  private async readRaw(position: number, into: Uint8Array, offset: number, length: number): Promise<number> {
     let total = 0;
     try {
       while (total < length) {
@@ -76,8 +122,39 @@ export class FileSource implements ByteSource {
   }
 
   async close(): Promise<void> {
-    await this.fh.close();
+    try {
+      await this.fh.close();
+    } finally {
+      await this.crcFh?.close();
+    }
   }
+}
+
+async function openVerifier(crcFh: FileHandle, crcPath: string, path: string, dataLength: number): Promise<ChecksumVerifier> {
+  const names = { file: path, checksumFile: crcPath };
+  let crcLength: number;
+  try {
+    crcLength = (await crcFh.stat()).size;
+  } catch (e) {
+    throw ioError(crcPath, e);
+  }
+  const readCrc = async (position: number, into: Uint8Array, offset: number, length: number): Promise<number> => {
+    let total = 0;
+    try {
+      while (total < length) {
+        const { bytesRead } = await crcFh.read(into, offset + total, length - total, position + total);
+        if (bytesRead === 0) break;
+        total += bytesRead;
+      }
+    } catch (e) {
+      throw ioError(crcPath, e, position);
+    }
+    return total;
+  };
+  if (crcLength > EAGER_CHECKSUM_FILE_BYTES) return ChecksumVerifier.lazy(readCrc, crcLength, dataLength, names);
+  const bytes = new Uint8Array(crcLength);
+  const n = await readCrc(0, bytes, 0, crcLength);
+  return new ChecksumVerifier(bytes.subarray(0, n), dataLength, names);
 }
 
 /**
@@ -131,8 +208,9 @@ export function ioError(file: string, e: unknown, offset?: number): IOFailureErr
 /** Accepts a path, bytes, or a ready source. */
 export type SourceInput = string | Uint8Array | ByteSource;
 
-export async function toSource(input: SourceInput): Promise<ByteSource> {
-  if (typeof input === 'string') return FileSource.open(input);
+/** `opts` apply to paths only. */
+export async function toSource(input: SourceInput, opts: FileSourceOptions = {}): Promise<ByteSource> {
+  if (typeof input === 'string') return FileSource.open(input, opts);
   if (input instanceof Uint8Array) return bytesSource(input);
   return input;
 }
