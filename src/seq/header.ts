@@ -1,7 +1,7 @@
 import { ByteReader } from '../io/byte-reader.js';
 import { ByteWriter } from '../io/byte-writer.js';
 import { CorruptFileError, UnsupportedFormatError } from '../io/errors.js';
-import { decodeJavaUtf8 } from '../io/utf8.js';
+import { decodeJavaUtf8, encodeJavaUtf8 } from '../io/utf8.js';
 import {
   BLOCK_COMPRESS_VERSION,
   CURRENT_VERSION,
@@ -94,16 +94,16 @@ function readUtf8ClassName(r: ByteReader): string {
 
 /** Sort metadata as Hadoop's TreeMap<Text, Text> does: by key bytes, unsigned. */
 export function sortMetadata(pairs: Iterable<[string, string]>): [string, string][] {
-  const enc = new TextEncoder();
-  const withBytes = [...pairs].map((p) => ({ p, k: enc.encode(p[0]) }));
+  // Keys compare as the Text bytes Java writes (a lone surrogate becomes '?')
+  const withBytes = [...pairs].map((p) => ({ p, k: encodeJavaUtf8(p[0]) }));
   withBytes.sort((a, b) => compareBytes(a.k, b.k));
   // TreeMap keeps one value per key: the last put wins
-  const out: [string, string][] = [];
-  for (const { p } of withBytes) {
-    if (out.length && out[out.length - 1]![0] === p[0]) out[out.length - 1] = p;
-    else out.push(p);
+  const out: { p: [string, string]; k: Uint8Array }[] = [];
+  for (const e of withBytes) {
+    if (out.length && compareBytes(out[out.length - 1]!.k, e.k) === 0) out[out.length - 1] = e;
+    else out.push(e);
   }
-  return out;
+  return out.map((e) => e.p);
 }
 
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { ByteWriter } from '../io/byte-writer.js';
-import { HadoopIOError, UsageError } from '../io/errors.js';
+import { HadoopIOError, IOFailureError, UsageError } from '../io/errors.js';
 import { FileSink, type ByteSink } from '../io/sink.js';
 import type { CodecLookup, CompressionCodec } from '../codec/types.js';
 import { defaultCodecs } from '../codec/registry.js';
@@ -73,8 +73,12 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   /** Bytes already handed to the sink. */
   private flushed: number;
   private lastSyncPos = 0;
+  /** Set as soon as close() or abort() is called: later appends are refused, not silently dropped. */
   private closed = false;
-  private failed: unknown = null;
+  /** The one close in progress or done: every close() call gets its outcome (a failure too). */
+  private closing: Promise<void> | null = null;
+  /** The first sink failure: once set, every append, sync, flush and close reports it. */
+  private failed: HadoopIOError | null = null;
   private records = 0;
 
   private readonly valueBuf = new ByteWriter(1024);
@@ -103,8 +107,6 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     this.flushed = startPos;
     // Hadoop's block codecs frame by write calls: track them for RECORD values
     if (this.compression === 'RECORD' && this.codec?.blockFramed) this.valueBuf.calls = [];
-    if (this.syncInterval < 0) throw new UsageError(`syncInterval must be >= 0, got ${this.syncInterval}`);
-    if (!(this.blockSize > 0)) throw new UsageError(`blockSize must be > 0, got ${this.blockSize}`);
   }
 
   /**
@@ -117,6 +119,8 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
    */
   static async create<K = unknown, V = unknown>(output: string | ByteSink, opts: SequenceFileWriterOptions): Promise<SequenceFileWriter<K, V>> {
     const registry = opts.registry ?? defaultRegistry;
+    // every option is checked before the output is opened: opening truncates an existing file
+    checkSizes(opts);
     const compression = opts.compression ?? 'RECORD';
     if (compression !== 'NONE' && compression !== 'RECORD' && compression !== 'BLOCK') {
       throw new UsageError(`compression must be NONE, RECORD or BLOCK, got ${String(compression)}`);
@@ -149,13 +153,19 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
       }
     }
     const sink = typeof output === 'string' ? await FileSink.open(output, { append: appendTo > 0, atomic: !!opts.atomic && appendTo === 0 }) : output;
-    const w = new SequenceFileWriter<K, V>(sink, header, { ...opts, codec: codecClassName ?? undefined }, appendTo);
-    if (appendTo === 0) {
-      writeHeader(w.out, header);
-    } else if (compression !== 'BLOCK') {
-      w.writeSync(); // Hadoop marks the append point in NONE/RECORD files
+    try {
+      const w = new SequenceFileWriter<K, V>(sink, header, { ...opts, codec: codecClassName ?? undefined }, appendTo);
+      if (appendTo === 0) {
+        writeHeader(w.out, header);
+      } else if (compression !== 'BLOCK') {
+        w.writeSync(); // Hadoop marks the append point in NONE/RECORD files
+      }
+      return w;
+    } catch (e) {
+      // a file we opened is not left open (or a temporary file behind); a caller's sink stays theirs
+      if (sink !== output) await sink.abort?.().catch(() => {});
+      throw e;
     }
-    return w;
   }
 
   /** Bytes written so far, including buffered ones: the offset the next record will start at. */
@@ -316,28 +326,71 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   async flush(): Promise<void> {
     this.checkOpen();
     await this.settle();
-    await this.sink.sync?.();
+    if (!this.sink.sync) return;
+    try {
+      await this.sink.sync();
+    } catch (e) {
+      // after a failed fsync what was written cannot be trusted: later calls fail too
+      throw this.fail(e, 'sync');
+    }
   }
 
-  /** Flush the last block, write everything out and close the sink. Idempotent. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * Flush the last block, write everything out and close the sink. Appends
+   * made once close() is called are refused. Idempotent: every call gets the
+   * same outcome, so a failed close keeps rejecting.
+   */
+  close(): Promise<void> {
+    if (this.closing === null) {
+      this.closed = true;
+      this.closing = this.finish();
+    }
+    return this.closing;
+  }
+
+  private async finish(): Promise<void> {
     try {
       if (this.failed === null && this.compression === 'BLOCK') this.writeBlock();
       await this.settle(); // throws the sink's error if a write failed: never a silent short file
-      this.closed = true;
-      await this.sink.close();
+      try {
+        await this.sink.close();
+      } catch (e) {
+        throw this.fail(e, 'close');
+      }
     } catch (e) {
-      this.closed = true;
-      await this.sink.abort?.();
+      try {
+        await this.sink.abort?.();
+      } catch {
+        // the close error is the one to report
+      }
       throw e;
     }
   }
 
-  /** Give up: close the sink and drop a temporary file without renaming it. */
+  /** Give up: close the sink and drop a temporary file without renaming it. A later close() does nothing. */
   async abort(): Promise<void> {
     this.closed = true;
+    this.closing ??= RESOLVED;
     await this.sink.abort?.();
+  }
+
+  /**
+   * Record a sink failure (the first one wins) as a typed error naming the
+   * output: sinks may fail with anything, e.g. a plain EPIPE/ENOSPC Error.
+   */
+  private fail(e: unknown, op: 'write' | 'sync' | 'close'): HadoopIOError {
+    if (this.failed !== null) return this.failed;
+    let err: HadoopIOError;
+    if (e instanceof HadoopIOError) {
+      err = e.locate(this.sink.name);
+    } else {
+      const sys = e as NodeJS.ErrnoException | undefined;
+      const msg = String(sys?.message ?? e);
+      const reason = sys?.code && !msg.includes(sys.code) ? `${sys.code}: ${msg}` : msg;
+      err = new IOFailureError(`${op} failed: ${reason}`, { file: this.sink.name, cause: e });
+    }
+    this.failed = err;
+    return err;
   }
 
   private checkOpen(): void {
@@ -382,22 +435,30 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
    */
   private async drain(): Promise<void> {
     if (this.failed !== null) throw this.failed;
-    if (this.pendingWrite) await this.pendingWrite;
+    // a loop: callers that did not await their appends may have started another write meanwhile, and
+    // the spare buffer is only free once no write is in flight
+    while (this.pendingWrite) await this.pendingWrite;
+    if (this.failed !== null) throw this.failed;
     const full = this.out;
     if (full.length === 0) return;
     const n = full.length;
     this.out = this.spare;
     this.spare = full;
     this.flushed += n;
-    this.pendingWrite = Promise.resolve(this.sink.write(full.bytes())).then(
+    let written: void | Promise<void>;
+    try {
+      written = this.sink.write(full.bytes());
+    } catch (e) {
+      written = Promise.reject(e); // a sink that throws instead of rejecting fails the same way
+    }
+    this.pendingWrite = Promise.resolve(written).then(
       () => {
         full.reset();
         this.pendingWrite = null;
       },
       (e: unknown) => {
-        this.failed = e;
         this.pendingWrite = null;
-        throw e;
+        throw this.fail(e, 'write');
       },
     );
     // let it run while the caller fills the other buffer; errors surface on the next drain or close
@@ -410,6 +471,13 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     if (this.pendingWrite) await this.pendingWrite;
     if (this.failed !== null) throw this.failed;
   }
+}
+
+function checkSizes(opts: SequenceFileWriterOptions): void {
+  const { syncInterval, blockSize, bufferSize } = opts;
+  if (syncInterval !== undefined && !(syncInterval >= 0)) throw new UsageError(`syncInterval must be >= 0, got ${syncInterval}`);
+  if (blockSize !== undefined && !(blockSize > 0)) throw new UsageError(`blockSize must be > 0, got ${blockSize}`);
+  if (bufferSize !== undefined && !(bufferSize > 0 && bufferSize <= 2 ** 31)) throw new UsageError(`bufferSize must be in (0, 2^31], got ${bufferSize}`);
 }
 
 function resolveType(registry: WritableRegistryLike, t: string | WritableType): WritableType {
