@@ -504,10 +504,9 @@ describe('SequenceFile round trip (property)', () => {
 });
 
 /**
- * Known bug, outside this suite's files: src/seq/header.ts `sortMetadata` sorts
- * (and de-duplicates) metadata keys by TextEncoder's bytes, where an unpaired
- * surrogate is EF BF BD, but the header writes them as Java does, '?' (3F).
- * Hadoop's TreeMap<Text, Text> orders and merges by the written bytes, so a
+ * Metadata keys are written as Java writes them (an unpaired surrogate as '?',
+ * not TextEncoder's EF BF BD), and Hadoop's TreeMap<Text, Text> orders and
+ * merges them by those written bytes, so a
  * key with an unpaired surrogate lands in the wrong place and two keys that
  * both become "?" are one key (e.g. { A, '\uD800', '\uDC00' } is written
  * as [?, A]).
