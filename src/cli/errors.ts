@@ -5,15 +5,24 @@ export const EXIT_OK = 0;
 export const EXIT_BAD_DATA = 1;
 export const EXIT_USAGE = 2;
 
-/** A mistake on the command line. */
+/** A mistake on the command line. `command` names the command whose help to point at. */
 export class CliUsageError extends Error {
   override name = 'CliUsageError';
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** One line for stderr, `seqcat: <file>: <what> (at byte N)`, and the exit code. */
 export function describeError(e: unknown): { line: string; code: number } {
-  if (e instanceof CliUsageError) return { line: `seqcat: ${e.message}\nTry 'seqcat --help'.`, code: EXIT_USAGE };
-  if (e instanceof UsageError) return { line: `seqcat: ${e.message}`, code: EXIT_USAGE };
+  if (e instanceof CliUsageError) {
+    const help = e.command ? `seqcat ${e.command} --help` : 'seqcat --help';
+    return { line: `seqcat: ${oneLine(e.message)} (see '${help}')`, code: EXIT_USAGE };
+  }
+  if (e instanceof UsageError) return { line: `seqcat: ${oneLine(e.message)}`, code: EXIT_USAGE };
   if (e instanceof HadoopIOError) return { line: `seqcat: ${oneLine(e.message)}`, code: EXIT_BAD_DATA };
   if (e instanceof RangeError || e instanceof TypeError) {
     // should not happen: a bug, still reported on one line
@@ -21,6 +30,11 @@ export function describeError(e: unknown): { line: string; code: number } {
   }
   const err = e as NodeJS.ErrnoException;
   return { line: `seqcat: ${oneLine(String(err?.message ?? e))}`, code: EXIT_BAD_DATA };
+}
+
+/** Fill in the file name of a typed error raised without one. */
+export function locateError(e: unknown, file: string): unknown {
+  return e instanceof HadoopIOError ? e.locate(file) : e;
 }
 
 function oneLine(s: string): string {

@@ -1,0 +1,87 @@
+import { realpath } from 'node:fs/promises';
+import { IOFailureError } from '../io/errors.js';
+import type { ByteSink } from '../io/sink.js';
+import { createCodecRegistry, defaultCodecs, type CodecRegistry } from '../codec/registry.js';
+import { SequenceFileWriter, type SequenceFileWriterOptions } from '../seq/writer.js';
+import { defaultRegistry } from '../writable/builtins.js';
+import type { WritableType } from '../writable/types.js';
+import { CliUsageError } from './errors.js';
+import { STDIO } from './inputs.js';
+
+/** Binary output to stdout; a closed pipe ends it quietly (`closed` turns true). */
+export class StdoutSink implements ByteSink {
+  readonly name = '<stdout>';
+  closed = false;
+  write(chunk: Uint8Array): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      process.stdout.write(chunk, (e) => {
+        if (!e) return resolve();
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED') {
+          this.closed = true;
+          return resolve();
+        }
+        reject(new IOFailureError(`cannot write output: ${e.message}`, { file: this.name, cause: e }));
+      });
+    });
+  }
+  async close(): Promise<void> {}
+}
+
+/**
+ * A writer on a path (written to a temporary name and renamed at close, so a
+ * failed run leaves no partial file) or on stdout for `-`.
+ */
+export async function openWriter(out: string, opts: SequenceFileWriterOptions): Promise<{ writer: SequenceFileWriter; stdout: StdoutSink | null }> {
+  if (out === STDIO) {
+    if (process.stdout.isTTY) throw new CliUsageError('refusing to write a binary SequenceFile to a terminal; give an output file or redirect stdout');
+    const sink = new StdoutSink();
+    return { writer: await SequenceFileWriter.create(sink, opts), stdout: sink };
+  }
+  return { writer: await SequenceFileWriter.create(out, { ...opts, atomic: true }), stdout: null };
+}
+
+/** Refuse to overwrite the input being read. */
+export async function checkDistinct(input: string, output: string, command: string): Promise<void> {
+  if (input === STDIO || output === STDIO) return;
+  const a = await realpath(input).catch(() => input);
+  const b = await realpath(output).catch(() => output);
+  if (a === b) throw new CliUsageError(`${command}: the output would overwrite the input ${input}`, command);
+}
+
+/** The codecs to write with: stock-zlib bytes for Default/Deflate/Gzip with --exact-zlib. */
+export function codecsFor(exactZlib: boolean): CodecRegistry {
+  return exactZlib ? createCodecRegistry({ exactZlib: true }) : defaultCodecs;
+}
+
+/** A codec option (`gzip`, `snappy`, or a Hadoop class name) as its class name; a usage error if unknown. */
+export function codecClass(name: string, codecs: CodecRegistry, command: string): string {
+  const c = codecs.get(name);
+  if (!c) {
+    const names = [...new Set(codecs.classNames().map((n) => codecs.get(n)!.name))];
+    throw new CliUsageError(`${command}: unknown codec '${name}'; known: ${names.join(', ')} or a Hadoop codec class name`, command);
+  }
+  return c.className;
+}
+
+/** `Text` → `org.apache.hadoop.io.Text`; a known Writable class's type, or a usage error. */
+export function writableClass(name: string, command: string, option: string): WritableType {
+  const full = name.includes('.') ? name : `org.apache.hadoop.io.${name}`;
+  const t = defaultRegistry.get(full) ?? defaultRegistry.get(name);
+  if (!t) {
+    const known = [...new Set(defaultRegistry.classNames().filter((n) => n.startsWith('org.apache.hadoop.io.')).map((n) => n.slice(21)))];
+    throw new CliUsageError(`${command}: unknown ${option} '${name}'; known: ${known.join(', ')}`, command);
+  }
+  return t;
+}
+
+/** Parse `--metadata KEY=VALUE` options. */
+export function metadataOption(values: Record<string, unknown>, command: string): [string, string][] {
+  const list = (values.metadata as string[] | undefined) ?? [];
+  return list.map((kv) => {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new CliUsageError(`${command}: --metadata needs KEY=VALUE, got '${kv}'`, command);
+    return [kv.slice(0, i), kv.slice(i + 1)];
+  });
+}
