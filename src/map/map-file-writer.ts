@@ -147,6 +147,7 @@ export async function createParts<K, V>(dir: string, opts: MapFileWriterOptions)
       compression: 'BLOCK',
       codec: 'org.apache.hadoop.io.compress.DefaultCodec',
       ...(opts.indexSyncMarker ? { syncMarker: opts.indexSyncMarker } : {}),
+      ...(opts.writeChecksum ? { writeChecksum: opts.writeChecksum } : {}),
       ...(opts.registry ? { registry: opts.registry } : {}),
       ...(opts.codecs ? { codecs: opts.codecs } : {}),
     });

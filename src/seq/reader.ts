@@ -31,6 +31,11 @@ export interface SequenceFileReaderOptions {
    */
   recover?: boolean;
   onSkip?: (skip: SkippedRegion) => void;
+  /**
+   * Check reads against Hadoop's `.NAME.crc` side file: by default when one exists (except in
+   * `recover` mode); `true` requires it, `false` ignores it. A mismatch is a `ChecksumError`.
+   */
+  verifyChecksum?: boolean;
 }
 
 /** A region the reader skipped in recovery mode. */
@@ -141,7 +146,9 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
 
   /** Open a file path, bytes in memory, or any `ByteSource`, and read its header. */
   static async open<K = unknown, V = unknown>(input: SourceInput, opts: SequenceFileReaderOptions = {}): Promise<SequenceFileReader<K, V>> {
-    const source = await toSource(input);
+    // A damaged file being recovered is read past its checksum errors: the structure checks find the damage
+    const verifyChecksum = opts.verifyChecksum ?? (opts.recover ? false : undefined);
+    const source = await toSource(input, verifyChecksum === undefined ? {} : { verifyChecksum });
     const named = opts.name ? { ...source, name: opts.name, read: source.read.bind(source), close: source.close.bind(source) } : source;
     const limits = resolveLimits(opts.limits);
     const buffered = new BufferedInput(named, opts.bufferSize ?? 1 << 20, limits);

@@ -39,6 +39,11 @@ export interface SequenceFileWriterOptions {
   append?: boolean;
   /** Write to a temporary name and rename at close (path outputs only). */
   atomic?: boolean;
+  /**
+   * Also write Hadoop's `.NAME.crc` checksum side file (ChecksumFileSystem: CRC32 per 512 bytes,
+   * or `{ bytesPerChecksum }`), so the file keeps its checks on a Hadoop local file system. Path outputs only.
+   */
+  writeChecksum?: boolean | { bytesPerChecksum: number };
   registry?: WritableRegistryLike;
   codecs?: CodecLookup;
   /** Output buffer size in bytes before a write to the sink (default 1 MiB). */
@@ -152,7 +157,11 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
         appendTo = size;
       }
     }
-    const sink = typeof output === 'string' ? await FileSink.open(output, { append: appendTo > 0, atomic: !!opts.atomic && appendTo === 0 }) : output;
+    const sink = typeof output === 'string' ? await FileSink.open(output, {
+            append: appendTo > 0,
+            atomic: !!opts.atomic && appendTo === 0,
+            ...(opts.writeChecksum ? { writeChecksum: opts.writeChecksum } : {}),
+          }) : output;
     try {
       const w = new SequenceFileWriter<K, V>(sink, header, { ...opts, codec: codecClassName ?? undefined }, appendTo);
       if (appendTo === 0) {
