@@ -198,6 +198,8 @@ export class MapFileReader<K = unknown, V = unknown> implements AsyncIterable<Ke
       if (raw === null) return before ? prev : undefined;
       const k = raw.key;
       const c = this.compare(k, key);
+      // BLOCK data: a block's first key is below the probe, so binary-search the rest of the block
+      if (c < 0 && raw.indexInBlock === 0) this.data.skipKeysBelow(key, this.compare);
       if (c === 0 || (c > 0 && !before)) return copyEntry(raw);
       if (c > 0) return prev;
       if (before) prev = copyEntry(raw, prev);

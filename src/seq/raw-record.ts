@@ -32,9 +32,11 @@ export class RawRecord {
   private codec: CompressionCodec | null = null;
   private maxOutput = 0;
   private decoded: Uint8Array | null = null;
+  private lazyValues: (() => Uint8Array) | null = null;
 
   /** @internal */
   set(keyBuf: Uint8Array, keyStart: number, keyEnd: number, valueBuf: Uint8Array, valueStart: number, valueEnd: number, codec: CompressionCodec | null, maxOutput: number): void {
+    this.lazyValues = null;
     this.keyBuf = keyBuf;
     this.keyStart = keyStart;
     this.keyEnd = keyEnd;
@@ -46,6 +48,19 @@ export class RawRecord {
     this.decoded = null;
   }
 
+  /** @internal BLOCK records: the block's values, decompressed on first access by any record of the block. */
+  setLazyValues(values: () => Uint8Array): void {
+    this.lazyValues = values;
+  }
+
+  private values(): Uint8Array {
+    if (this.lazyValues !== null) {
+      this.valueBuf = this.lazyValues();
+      this.lazyValues = null;
+    }
+    return this.valueBuf;
+  }
+
   /** Serialized key bytes (a view into the reader's buffer). */
   get key(): Uint8Array {
     return this.keyBuf.subarray(this.keyStart, this.keyEnd);
@@ -53,7 +68,7 @@ export class RawRecord {
 
   /** Value bytes as stored in the file: compressed for RECORD files, otherwise the serialized value. */
   get storedValue(): Uint8Array {
-    return this.valueBuf.subarray(this.valueStart, this.valueEnd);
+    return this.values().subarray(this.valueStart, this.valueEnd);
   }
 
   /** Serialized (uncompressed) value bytes; RECORD values are decompressed on first access. */
@@ -72,7 +87,7 @@ export class RawRecord {
 
   /** @internal the uncompressed value as (buffer, start, end) without making a view */
   valueRange(): [Uint8Array, number, number] {
-    if (this.codec === null) return [this.valueBuf, this.valueStart, this.valueEnd];
+    if (this.codec === null) return [this.values(), this.valueStart, this.valueEnd];
     const v = this.value;
     return [v, 0, v.length];
   }

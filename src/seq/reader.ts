@@ -1,6 +1,8 @@
 import { BufferedInput } from '../io/buffered-input.js';
 import { ByteReader } from '../io/byte-reader.js';
-import { CorruptFileError, HadoopIOError, LimitExceededError, TruncatedFileError } from '../io/errors.js';
+import { CorruptFileError, HadoopIOError, LimitExceededError, TruncatedFileError, UsageError } from '../io/errors.js';
+
+const EMPTY = new Uint8Array(0);
 import { resolveLimits, type ReadLimits } from '../io/limits.js';
 import { toSource, type SourceInput } from '../io/source.js';
 import { decodeVIntSize } from '../io/vint.js';
@@ -123,6 +125,14 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
   private valueLengths = new Int32Array(64);
   private keysBuf: Uint8Array = new Uint8Array(0);
   private valuesBuf: Uint8Array = new Uint8Array(0);
+  /** The current block's compressed values until a record's value is first asked for (keys-only scans skip them). */
+  private valuesZ: Uint8Array | null = null;
+  private valuesTotal = 0;
+  private lazyValues: (() => Uint8Array) | null = null;
+  /** Counts blocks loaded, never reset: a record can tell whether its block is still the current one. */
+  private blockGeneration = 0;
+  /** Start of each remaining key in keysBuf, for binary search within a block. */
+  private keyStarts = new Int32Array(64);
   private keyOff = 0;
   private valueOff = 0;
   private pendingSyncBefore = false;
@@ -312,7 +322,13 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
       }
       return this.decode(this.valueType, v, 0, v.length, this.valueReader, 'value', raw.position);
     }
-    return this.decode(this.valueType, raw.valueBuf, raw.valueStart, raw.valueEnd, this.valueReader, 'value', raw.position);
+    let range: [Uint8Array, number, number];
+    try {
+      range = raw.valueRange();
+    } catch (e) {
+      throw asCorrupt(e, this.name, raw.position, 'block');
+    }
+    return this.decode(this.valueType, range[0], range[1], range[2], this.valueReader, 'value', raw.position);
   }
 
   private decode<T>(type: WritableType<T>, buf: Uint8Array, start: number, end: number, r: ByteReader, what: string, position: number): T {
@@ -408,6 +424,9 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     this.pendingSyncBefore = false;
     this.blockRecords = 0;
     this.blockNext = 0;
+    this.blockGeneration++;
+    this.valuesZ = null;
+    this.lazyValues = null;
   }
 
   /** Refill the read-ahead window so the parser gets the bytes it asked for. */
@@ -517,6 +536,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     rec.indexInBlock = i;
     this.syncSeen = i === 0;
     rec.set(this.keysBuf, this.keyOff, this.keyOff + kl, this.valuesBuf, this.valueOff, this.valueOff + vl, null, 0);
+    if (this.lazyValues !== null) rec.setLazyValues(this.lazyValues);
     this.keyOff += kl;
     this.valueOff += vl;
     return rec;
@@ -576,7 +596,6 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
       const keyLens = codec.decompress(keyLensZ, max);
       this.keysBuf = codec.decompress(keysZ, max);
       const valueLens = codec.decompress(valueLensZ, max);
-      this.valuesBuf = codec.decompress(valuesZ, max);
       // each length is at least one byte: a count beyond that is forged
       if (count > keyLens.length || count > valueLens.length) {
         throw new CorruptFileError(`block claims ${count} records but its length buffers are too short`);
@@ -586,7 +605,13 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
         this.valueLengths = new Int32Array(count);
       }
       this.readLengths(keyLens, count, this.keyLengths, this.keysBuf.length, 'key');
-      this.readLengths(valueLens, count, this.valueLengths, this.valuesBuf.length, 'value');
+      this.valuesTotal = this.readLengths(valueLens, count, this.valueLengths, -1, 'value');
+      // Values wait until a record's value is wanted; recovery checks them now, to skip a bad block whole.
+      this.valuesZ = valuesZ.slice();
+      this.valuesBuf = EMPTY;
+      const generation = ++this.blockGeneration;
+      this.lazyValues = () => this.blockValues(generation);
+      if (this.recover) this.blockValues(generation);
     } catch (e) {
       throw asCorrupt(e, this.name, blockOffset, 'block');
     }
@@ -618,7 +643,54 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     return r.readBytes(n);
   }
 
-  private readLengths(buf: Uint8Array, count: number, out: Int32Array, total: number, what: string): void {
+  /** The current block's values, decompressed on first use and checked against the value lengths. */
+  private blockValues(generation: number): Uint8Array {
+    if (generation !== this.blockGeneration) {
+      throw new UsageError('a BLOCK record\'s value was asked for after the reader moved to another block: copy values you keep');
+    }
+    if (this.valuesZ !== null) {
+      const z = this.valuesZ;
+      this.valuesZ = null;
+      const values = this.codec!.decompress(z, this.limits.maxDecompressedBytes);
+      if (values.length !== this.valuesTotal) {
+        throw new CorruptFileError(`value lengths add up to ${this.valuesTotal} but the block holds ${values.length} bytes`);
+      }
+      this.valuesBuf = values;
+      this.lazyValues = null;
+    }
+    return this.valuesBuf;
+  }
+
+  /**
+   * BLOCK files: skip the rest of the current block's records whose key sorts
+   * below `probe`, by binary search, leaving one such record to be read next
+   * (so a caller looking for the closest key before `probe` still sees it).
+   * MapFile lookups use this instead of a linear scan of a large block.
+   */
+  skipKeysBelow(probe: Uint8Array, compare: (a: Uint8Array, b: Uint8Array) => number): void {
+    const from = this.blockNext;
+    const n = this.blockRecords;
+    if (this.header.compression !== 'BLOCK' || from >= n - 1) return;
+    if (this.keyStarts.length < n + 1) this.keyStarts = new Int32Array(n + 1);
+    const starts = this.keyStarts;
+    const lens = this.keyLengths;
+    starts[from] = this.keyOff;
+    for (let i = from; i < n; i++) starts[i + 1] = starts[i]! + lens[i]!;
+    const keys = this.keysBuf;
+    let lo = from;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(keys.subarray(starts[mid]!, starts[mid + 1]!), probe) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const to = Math.max(from, lo - 1);
+    for (let i = from; i < to; i++) this.valueOff += this.valueLengths[i]!;
+    this.keyOff = starts[to]!;
+    this.blockNext = to;
+  }
+
+  private readLengths(buf: Uint8Array, count: number, out: Int32Array, total: number, what: string): number {
     const lr = new ByteReader(buf, { file: this.name, limits: this.limits });
     let sum = 0;
     for (let i = 0; i < count; i++) {
@@ -627,7 +699,8 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
       out[i] = n;
       sum += n;
     }
-    if (sum !== total) throw new CorruptFileError(`${what} lengths add up to ${sum} but the block holds ${total} bytes`);
+    if (total >= 0 && sum !== total) throw new CorruptFileError(`${what} lengths add up to ${sum} but the block holds ${total} bytes`);
+    return sum;
   }
 }
 

@@ -75,10 +75,11 @@ describe('MapFileWriter', () => {
         fc.integer({ min: 1, max: 20 }),
         fc.integer({ min: 0, max: 3 }),
         fc.array(fc.integer({ min: -1100, max: 1100 }), { minLength: 1, maxLength: 30 }),
-        async (keys, compression, indexInterval, indexSkip, probes) => {
+        fc.constantFrom(64, 1_000_000), // BLOCK: a few records per block, or all in one (binary search inside it)
+        async (keys, compression, indexInterval, indexSkip, probes, blockSize) => {
           const sorted = [...keys].sort((a, b) => a - b);
           const dir = fresh();
-          const w = await MapFileWriter.create(dir, { keyClass: INT, valueClass: INT, compression: compression as 'NONE', indexInterval, blockSize: 64 });
+          const w = await MapFileWriter.create(dir, { keyClass: INT, valueClass: INT, compression: compression as 'NONE', indexInterval, blockSize });
           for (const k of sorted) await w.append(k, k * 2);
           await w.close();
           const r = await MapFileReader.open<number, number>(dir, { indexSkip });

@@ -155,3 +155,29 @@ describe('SequenceFileReader', () => {
     expect(n).toBe(10000);
   });
 });
+
+describe('BLOCK values are decompressed only when asked for', () => {
+  it('whichever record of a block asks first, every value is right; keys-only scans never decompress values', async () => {
+    const { SequenceFileReader: R, SequenceFileWriter: W, MemorySink: M, createCodecRegistry } = await import('../../src/index.js');
+    const sink = new M();
+    const w = await W.create(sink, { keyClass: 'org.apache.hadoop.io.Text', valueClass: 'org.apache.hadoop.io.Text', compression: 'BLOCK', blockSize: 200 });
+    for (let i = 0; i < 100; i++) await w.append(`k${i}`, `value number ${i}`);
+    await w.close();
+    const r = await R.open(sink.bytes());
+    for (let i = 0; ; i++) {
+      const raw = await r.nextRaw();
+      if (raw === null) break;
+      if (i % 3 === 2) expect(r.decodeValue(raw)).toBe(`value number ${i}`);
+    }
+    // count the codec calls of a keys-only pass
+    const codecs = createCodecRegistry();
+    const inner = codecs.require('default');
+    let calls = 0;
+    codecs.register({ ...inner, decompress: (b, max) => (calls++, inner.decompress(b, max)) });
+    const keysOnly = await R.open(sink.bytes(), { codecs });
+    let n = 0;
+    for await (const raw of keysOnly.raw()) n += raw.key.length > 0 ? 1 : 0;
+    expect(n).toBe(100);
+    expect(calls).toBe(3 * keysOnly.blockCount);
+  });
+});
