@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readAll } from '../fixtures-helpers/read-all.js';
 import {
   CorruptFileError,
   LimitExceededError,
@@ -19,16 +20,6 @@ const TEXT = 'org.apache.hadoop.io.Text';
 const LONG = 'org.apache.hadoop.io.LongWritable';
 const fixture = (p: string): Uint8Array => new Uint8Array(readFileSync(join(HADOOP_DIR, p)));
 
-async function readAll(input: Uint8Array | string): Promise<{ key: unknown; value: unknown }[]> {
-  const r = await SequenceFileReader.open(input);
-  const out: { key: unknown; value: unknown }[] = [];
-  try {
-    for await (const kv of r) out.push(kv);
-  } finally {
-    await r.close();
-  }
-  return out;
-}
 
 async function build(compression: CompressionType, n: number, opts: { syncInterval?: number; blockSize?: number } = {}): Promise<Uint8Array> {
   const sink = new MemorySink();

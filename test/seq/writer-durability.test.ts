@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readAll } from '../fixtures-helpers/read-all.js';
 import {
   HadoopIOError,
   IOFailureError,
@@ -55,16 +56,6 @@ function expectSinkFailure(e: unknown, code: string): void {
   expect((err.cause as NodeJS.ErrnoException | undefined)?.code ?? err.message).toContain(code);
 }
 
-async function readAll(input: string | Uint8Array): Promise<{ key: unknown; value: unknown }[]> {
-  const r = await SequenceFileReader.open(input);
-  const out: { key: unknown; value: unknown }[] = [];
-  try {
-    for await (const kv of r) out.push(kv);
-  } finally {
-    await r.close();
-  }
-  return out;
-}
 
 describe('sink failures surface as typed errors', () => {
   for (const compression of MODES) {
