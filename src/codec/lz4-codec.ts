@@ -19,8 +19,11 @@ function lz4Lib(): RawBlockCompressor {
   return {
     compress: (input) => lib.compressSync(Buffer.from(input.buffer, input.byteOffset, input.byteLength)).subarray(4),
     decompress(input, capacity) {
+      // the binding allocates the whole capacity up front: bound it by what the input can make (an
+      // LZ4 sequence makes at most 255 bytes per byte, a length extension byte), not by the block
+      // length the frame claims
       const prefixed = Buffer.allocUnsafe(input.length + 4);
-      prefixed.writeUInt32LE(capacity, 0);
+      prefixed.writeUInt32LE(Math.min(capacity, input.length * 255 + 16), 0);
       prefixed.set(input, 4);
       try {
         return lib.uncompressSync(prefixed);

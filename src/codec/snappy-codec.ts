@@ -14,26 +14,32 @@ const SMALL_INPUT = 2048;
 
 /** Snappy raw blocks from the native `snappy` package (napi-rs), loaded on first use. */
 function snappyLib(): RawBlockCompressor {
-  let lib: { compressSync(b: Uint8Array): Buffer; uncompressSync(b: Uint8Array, o?: { asBuffer: boolean }): Buffer | string };
+  let lib: {
+    compressSync(b: Uint8Array, o?: { copyOutputData: boolean }): Buffer;
+    uncompressSync(b: Uint8Array, o?: { asBuffer: boolean; copyOutputData: boolean }): Buffer | string;
+  };
   try {
     lib = require('snappy');
   } catch (e) {
     throw new UnsupportedFormatError(`SnappyCodec needs the 'snappy' package, which failed to load: ${(e as Error).message}`);
   }
   return {
-    compress: (input) => (input.length <= SMALL_INPUT ? snappyCompressSmall(input) : lib.compressSync(input)),
+    // copyOutputData: the output is copied into a V8 buffer rather than wrapped as an external one;
+    // wrapped outputs are not given back to the OS on glibc (snappy#323: 3000 reads of 200 KB
+    // chunks left RSS 1.2 GB higher), and copying is 2-5x faster
+    compress: (input) => (input.length <= SMALL_INPUT ? snappyCompressSmall(input) : lib.compressSync(input, { copyOutputData: true })),
     decompress(input, capacity) {
-      if (input.length <= SMALL_INPUT) return snappyDecompressJs(input, capacity);
       // the raw format starts with the uncompressed length as a varint: check it before allocating
       const declared = snappyLength(input);
       if (declared > capacity) throw new LimitExceededError(`snappy chunk declares ${declared} bytes, more than its block's ${capacity}`);
       // no snappy element makes more than 64 bytes from 3 (a 2-byte-offset copy): a larger claim is
-      // forged, and the native decoder would allocate it before finding out
+      // forged, and both decoders would allocate it before finding out
       if (declared > Math.ceil((input.length * 64) / 3)) {
         throw new CorruptFileError(`bad snappy data: ${input.length} bytes cannot hold the ${declared} bytes the chunk declares`);
       }
+      if (input.length <= SMALL_INPUT) return snappyDecompressJs(input, capacity);
       try {
-        return lib.uncompressSync(input, { asBuffer: true }) as Buffer;
+        return lib.uncompressSync(input, { asBuffer: true, copyOutputData: true }) as Buffer;
       } catch (e) {
         throw new CorruptFileError(`bad snappy data: ${(e as Error).message}`, { cause: e });
       }

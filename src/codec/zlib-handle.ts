@@ -1,6 +1,10 @@
 import * as zlib from 'node:zlib';
 import { LimitExceededError } from '../io/errors.js';
 
+const INITIAL_BYTES = 64 * 1024;
+/** Output buffers up to this size are kept for the next call; larger ones are not. */
+const RETAIN_BYTES = 4 * 1024 * 1024;
+
 /**
  * One native zlib stream reused for many complete compress/decompress calls.
  *
@@ -16,7 +20,7 @@ export class ZlibHandle {
   private handle: NativeHandle | null = null;
   private state: Uint32Array | null = null;
   private error: string | null = null;
-  private out: Buffer = Buffer.allocUnsafe(64 * 1024);
+  private out: Buffer = Buffer.allocUnsafe(INITIAL_BYTES);
 
   constructor(
     private readonly create: () => zlib.Deflate | zlib.Inflate | zlib.Gzip | zlib.Gunzip,
@@ -27,6 +31,16 @@ export class ZlibHandle {
   run(input: Uint8Array, max: number): Uint8Array {
     const h = this.handle ?? this.open();
     if (h === null) return this.runFallback(input, max);
+    try {
+      return this.runHandle(h, input, max);
+    } finally {
+      // a large output buffer goes with its result (or is dropped, after a bomb): the handle is
+      // shared, and must not pin up to `max` bytes for the rest of the process
+      if (this.out.length > RETAIN_BYTES) this.out = Buffer.allocUnsafe(INITIAL_BYTES);
+    }
+  }
+
+  private runHandle(h: NativeHandle, input: Uint8Array, max: number): Uint8Array {
     h.reset();
     let inOff = 0;
     let availIn = input.length;
@@ -49,7 +63,10 @@ export class ZlibHandle {
       if (produced > max) throw new LimitExceededError(`decompressed data exceeds the limit of ${max} bytes`);
       if (availOut !== 0) break; // the stream is finished (or needs input it will never get)
     }
-    return new Uint8Array(this.out.subarray(0, produced));
+    const out = this.out;
+    // a buffer about to be dropped (see run) is handed over rather than copied, unless mostly empty
+    if (out.length > RETAIN_BYTES && produced * 2 >= out.length) return new Uint8Array(out.buffer, out.byteOffset, produced);
+    return new Uint8Array(out.subarray(0, produced));
   }
 
   /** Free the native stream (a new one is made if `run` is called again). */

@@ -22,7 +22,8 @@ export class BufferedInput {
     private readonly chunkSize = 1 << 20,
     readonly limits: ReadLimits = DEFAULT_LIMITS,
   ) {
-    this.reader = new ByteReader(new Uint8Array(chunkSize), { end: 0, file: source.name, limits });
+    // no bigger than the data: a small file does not need a whole chunk
+    this.reader = new ByteReader(new Uint8Array(Math.min(chunkSize, source.size ?? chunkSize)), { end: 0, file: source.name, limits });
   }
 
   /** File offset of the read position. */
@@ -54,12 +55,17 @@ export class BufferedInput {
         offset: this.position,
       });
     }
+    // when the size is known, nothing past the end is buffered or allocated for: a forged
+    // length in a small file must not allocate what it claims
+    const size = this.source.size;
+    const left = size === undefined ? Number.POSITIVE_INFINITY : Math.max(0, size - this.position);
+    const target = Math.min(n, left);
     // slide the unread bytes to the front, growing the buffer only if one unit needs it
     const unread = r.end - r.pos;
     let buf = r.buf;
-    const want = Math.max(n, this.chunkSize);
+    const want = Math.max(target, Math.min(this.chunkSize, left));
     if (want > buf.length) {
-      const bigger = new Uint8Array(Math.max(want, Math.min(buf.length * 2, this.limits.maxBufferBytes + 64)));
+      const bigger = new Uint8Array(Math.max(want, Math.min(buf.length * 2, this.limits.maxBufferBytes + 64, left)));
       bigger.set(buf.subarray(r.pos, r.end));
       buf = bigger;
     } else if (r.pos > 0) {
@@ -67,13 +73,17 @@ export class BufferedInput {
     }
     this.start += r.pos;
     r.reset(buf, 0, unread, this.start);
-    while (r.end < n) {
+    while (r.end < target) {
       const got = await this.source.read(this.start + r.end, buf, r.end, buf.length - r.end);
       if (got === 0) {
         this.eof = true;
         return false;
       }
       r.end += got;
+    }
+    if (target < n) {
+      this.eof = true; // everything up to the known end is buffered
+      return false;
     }
     return true;
   }

@@ -1,7 +1,15 @@
 import { LimitExceededError, TruncatedFileError, CorruptFileError } from './errors.js';
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import { decodeVIntSize, isNegativeVInt } from './vint.js';
+import { isUtf8 } from 'node:buffer';
 import { decodeJavaUtf8Slow, decodeModifiedUtf8 } from './utf8.js';
+
+/**
+ * Deepest nesting of composite values (a MapWritable in a MapWritable..., ObjectWritable arrays
+ * of arrays) a reader accepts. Real data nests a few levels; hostile data nested thousands deep
+ * would overflow the stack while decoding, printing or hashing the value.
+ */
+export const MAX_NESTING_DEPTH = 100;
 
 type Utf8Slicer = (buf: Buffer, start: number, end: number) => string;
 /**
@@ -31,6 +39,10 @@ export class ByteReader {
   /** File name for error messages. */
   file: string | undefined;
   limits: ReadLimits;
+  /** Nesting depth of the composite value being read (see `enter`). */
+  depth = 0;
+  /** Collection elements read since the last reset (see `countElements`). */
+  elements = 0;
 
   /** A Node Buffer over the same memory, made on first use, for native string decoding. */
   private nodeBuf: Buffer | null = null;
@@ -55,6 +67,8 @@ export class ByteReader {
     this.pos = start;
     this.end = end;
     this.base = base;
+    this.depth = 0;
+    this.elements = 0;
   }
 
   get remaining(): number {
@@ -84,6 +98,37 @@ export class ByteReader {
 
   corrupt(reason: string, at = this.pos): never {
     throw new CorruptFileError(reason, { file: this.file, offset: this.base + at });
+  }
+
+  /**
+   * Enter one level of a composite value (call `leave` in a finally): LimitExceededError past
+   * MAX_NESTING_DEPTH levels.
+   */
+  enter(what: string): void {
+    if (this.depth >= MAX_NESTING_DEPTH) {
+      throw new LimitExceededError(`${what} nested more than ${MAX_NESTING_DEPTH} levels deep`, { file: this.file, offset: this.base + this.pos });
+    }
+    this.depth++;
+  }
+
+  leave(): void {
+    this.depth--;
+  }
+
+  /**
+   * Count `n` more elements of a collection against `limits.maxElements`, for all the collections
+   * of the value being read together (the count restarts at `reset`): nested collections cannot
+   * multiply the limit, and elements that take no bytes (NullWritable) cannot be conjured by the
+   * million from a few bytes.
+   */
+  countElements(n: number, what: string, at = this.pos): void {
+    this.elements += n;
+    if (this.elements > this.limits.maxElements) {
+      throw new LimitExceededError(`${what} brings the value to ${this.elements} elements, over the limit of ${this.limits.maxElements}`, {
+        file: this.file,
+        offset: this.base + at,
+      });
+    }
   }
 
   /** Validates a length read from the data against the limits and the bytes left. */
@@ -231,11 +276,15 @@ export class ByteReader {
 
   /** Decode `buf[start, end)` as Java's `Text.toString()` does, without moving. */
   utf8At(start: number, end: number): string {
+    if (start === end) return '';
     let nb = this.nodeBuf;
     if (nb === null) nb = this.nodeBuf = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     // native decoding; it agrees with Java on valid input, and U+FFFD flags the rare cases to redo
+    // (a real U+FFFD in valid UTF-8 needs no redoing)
     const s = utf8Slice(nb, start, end);
-    return s.indexOf('\ufffd') < 0 ? s : decodeJavaUtf8Slow(this.buf.subarray(start, end));
+    if (s.indexOf('\ufffd') < 0) return s;
+    const bytes = this.buf.subarray(start, end);
+    return isUtf8(bytes) ? s : decodeJavaUtf8Slow(bytes);
   }
 
   /** `DataInput.readUTF`: unsigned 16-bit length + Java modified UTF-8. */

@@ -10,6 +10,8 @@
  *   characters as two 3-byte surrogates.
  */
 
+import { isUtf8 } from 'node:buffer';
+
 const textEncoder = new TextEncoder();
 const REPLACEMENT = 0xfffd;
 
@@ -18,71 +20,74 @@ export function decodeJavaUtf8(bytes: Uint8Array): string {
   const s = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   // native decoding agrees with Java on valid input; U+FFFD means a real
   // U+FFFD or malformed input, and only the latter needs Java's rules
-  return s.indexOf('\ufffd') < 0 ? s : decodeJavaUtf8Slow(bytes);
+  return s.indexOf('\ufffd') < 0 || isUtf8(bytes) ? s : decodeJavaUtf8Slow(bytes);
 }
 
 const isCont = (b: number): boolean => (b & 0xc0) === 0x80;
 
 /** Java's sun.nio.cs.UTF_8 decoder with CodingErrorAction.REPLACE, written from its documented rules. */
 export function decodeJavaUtf8Slow(bytes: Uint8Array): string {
-  const out: number[] = [];
   const n = bytes.length;
+  // UTF-16 units: at most one per byte (a 4-byte sequence makes two); a typed array, not a JS array
+  // of numbers, so a large malformed value costs 2 bytes per byte
+  const units = new Uint16Array(n);
+  let len = 0;
   let i = 0;
   while (i < n) {
     const b1 = bytes[i]!;
     const left = n - i;
     if (b1 < 0x80) {
-      out.push(b1);
+      units[len++] = b1;
       i++;
     } else if (b1 >= 0xc2 && b1 <= 0xdf) {
       if (left < 2) {
-        out.push(REPLACEMENT); // truncated at end of input: the rest is one malformed unit
+        units[len++] = REPLACEMENT; // truncated at end of input: the rest is one malformed unit
         break;
       }
       const b2 = bytes[i + 1]!;
       if (!isCont(b2)) {
-        out.push(REPLACEMENT);
+        units[len++] = REPLACEMENT;
         i += 1;
         continue;
       }
-      out.push(((b1 & 0x1f) << 6) | (b2 & 0x3f));
+      units[len++] = ((b1 & 0x1f) << 6) | (b2 & 0x3f);
       i += 2;
     } else if (b1 >= 0xe0 && b1 <= 0xef) {
       const bad2 = (b2: number): boolean => (b1 === 0xe0 && (b2 & 0xe0) === 0x80) || !isCont(b2);
       if (left < 3) {
         if (left > 1 && bad2(bytes[i + 1]!)) {
-          out.push(REPLACEMENT);
+          units[len++] = REPLACEMENT;
           i += 1;
           continue;
         }
-        out.push(REPLACEMENT);
+        units[len++] = REPLACEMENT;
         break;
       }
       const b2 = bytes[i + 1]!;
       const b3 = bytes[i + 2]!;
       if (bad2(b2) || !isCont(b3)) {
-        out.push(REPLACEMENT);
+        units[len++] = REPLACEMENT;
         i += bad2(b2) ? 1 : 2;
         continue;
       }
       const c = ((b1 & 0x0f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f);
-      out.push(c >= 0xd800 && c <= 0xdfff ? REPLACEMENT : c); // an encoded surrogate is one malformed unit of 3
+      units[len++] = c >= 0xd800 && c <= 0xdfff ? REPLACEMENT : c; // an encoded surrogate is one malformed unit of 3
       i += 3;
     } else if (b1 >= 0xf0 && b1 <= 0xf7) {
       const bad2 = (b2: number): boolean =>
         (b1 === 0xf0 && (b2 < 0x90 || b2 > 0xbf)) || (b1 === 0xf4 && (b2 & 0xf0) !== 0x80) || !isCont(b2);
       if (left < 4) {
         if (b1 > 0xf4 || (left > 1 && bad2(bytes[i + 1]!))) {
-          out.push(REPLACEMENT);
+          units[len++] = REPLACEMENT;
           i += 1;
           continue;
         }
         if (left > 2 && !isCont(bytes[i + 2]!)) {
-          out.push(REPLACEMENT);
+          units[len++] = REPLACEMENT;
           i += 2;
           continue;
         }
-        out.push(REPLACEMENT);
+        units[len++] = REPLACEMENT;
         break;
       }
       const b2 = bytes[i + 1]!;
@@ -91,22 +96,27 @@ export function decodeJavaUtf8Slow(bytes: Uint8Array): string {
       const cp = ((b1 & 0x07) << 18) | ((b2 & 0x3f) << 12) | ((b3 & 0x3f) << 6) | (b4 & 0x3f);
       if (!isCont(b2) || !isCont(b3) || !isCont(b4) || cp < 0x10000 || cp > 0x10ffff) {
         // malformed 4-byte unit: its length is decided from the first bytes
-        out.push(REPLACEMENT);
+        units[len++] = REPLACEMENT;
         i += b1 > 0xf4 || bad2(b2) ? 1 : !isCont(b3) ? 2 : 3;
         continue;
       }
       const u = cp - 0x10000;
-      out.push(0xd800 | (u >> 10), 0xdc00 | (u & 0x3ff));
+      units[len++] = 0xd800 | (u >> 10);
+      units[len++] = 0xdc00 | (u & 0x3ff);
       i += 4;
     } else {
-      out.push(REPLACEMENT); // 80..C1, F8..FF
+      units[len++] = REPLACEMENT; // 80..C1, F8..FF
       i += 1;
     }
   }
+  // the units are in host byte order: one native conversion on little-endian hosts (all but s390x)
+  if (LITTLE_ENDIAN) return Buffer.from(units.buffer, units.byteOffset, len * 2).toString('utf16le');
   let s = '';
-  for (let k = 0; k < out.length; k += 8192) s += String.fromCharCode.apply(null, out.slice(k, k + 8192));
+  for (let k = 0; k < len; k += 8192) s += String.fromCharCode.apply(null, units.subarray(k, Math.min(len, k + 8192)) as unknown as number[]);
   return s;
 }
+
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const LONE_SURROGATE_ALL = new RegExp(LONE_SURROGATE.source, 'g');

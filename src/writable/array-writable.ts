@@ -31,8 +31,14 @@ export function arrayWritableType(className: string, valueClass: string): Writab
       if (n < 0 || n > r.limits.maxElements || (t.className !== 'org.apache.hadoop.io.NullWritable' && n > r.remaining)) {
         r.corrupt(`invalid ArrayWritable length ${n}`, at);
       }
+      r.countElements(n, className, at);
       const values = new Array<unknown>(n);
-      for (let i = 0; i < n; i++) values[i] = t.read(r, ctx);
+      r.enter(className);
+      try {
+        for (let i = 0; i < n; i++) values[i] = t.read(r, ctx);
+      } finally {
+        r.leave();
+      }
       return withElementType({ valueClass, values }, t);
     },
     write(w, v, ctx) {

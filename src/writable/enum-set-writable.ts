@@ -23,6 +23,7 @@ export const enumSetWritableType: WritableType<EnumSetValue> = {
     const at = r.pos;
     const n = r.readInt32();
     if (n < -1 || n > r.limits.maxElements || n * 4 > r.remaining) r.corrupt(`invalid EnumSetWritable size ${n}`, at);
+    if (n > 0) r.countElements(n, 'EnumSetWritable', at);
     if (n <= 0) {
       const len = r.readInt32();
       if (len < 0) return { elementType: '', names: n < 0 ? null : [] };

@@ -17,7 +17,12 @@ export function genericWritableType(className: string, types: string[]): Writabl
       if (c === undefined) r.corrupt(`${className} type index ${i} is outside its ${types.length} types`, at);
       const t = ctx.registry.get(c);
       if (!t) throw new UnsupportedFormatError(`${className} holds ${c}, which is not registered`);
-      return typedValue(t, t.read(r, ctx));
+      r.enter(className);
+      try {
+        return typedValue(t, t.read(r, ctx));
+      } finally {
+        r.leave();
+      }
     },
     write(w, v, ctx) {
       const i = types.indexOf(v.className);

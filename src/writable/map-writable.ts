@@ -59,11 +59,17 @@ function abstractMapType(className: string, sorted: boolean): WritableType<MapVa
       const n = r.readInt32();
       // each entry takes at least two id bytes
       if (n < 0 || n > r.limits.maxElements || n * 2 > r.remaining) r.corrupt(`invalid ${short(className)} size ${n}`, at);
+      r.countElements(2 * n, short(className), at); // a key and a value per entry
       const entries: [TypedValue, TypedValue][] = new Array(n);
-      for (let i = 0; i < n; i++) {
-        const k = readTyped(r, ctx, classes, className);
-        const v = readTyped(r, ctx, classes, className);
-        entries[i] = [k, v];
+      r.enter(className);
+      try {
+        for (let i = 0; i < n; i++) {
+          const k = readTyped(r, ctx, classes, className);
+          const v = readTyped(r, ctx, classes, className);
+          entries[i] = [k, v];
+        }
+      } finally {
+        r.leave();
       }
       return { entries };
     },

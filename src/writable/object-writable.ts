@@ -48,8 +48,14 @@ function readObject(r: ByteReader, ctx: WritableContext): ObjectValue {
     const n = r.readInt32();
     // each element is at least a 2-byte class name
     if (n < 0 || n > r.limits.maxElements || n * 2 > r.remaining) r.corrupt(`invalid ObjectWritable array length ${n}`, at);
+    r.countElements(n, 'ObjectWritable array', at);
     const values: ObjectValue[] = new Array(n);
-    for (let i = 0; i < n; i++) values[i] = readObject(r, ctx);
+    r.enter(OBJECT_WRITABLE);
+    try {
+      for (let i = 0; i < n; i++) values[i] = readObject(r, ctx);
+    } finally {
+      r.leave();
+    }
     return { declaredClass: declared, kind: 'array', value: values };
   }
   if (declared === STRING) return { declaredClass: declared, kind: 'string', value: readHadoopUtf8(r) };
@@ -60,7 +66,12 @@ function readObject(r: ByteReader, ctx: WritableContext): ObjectValue {
   if (next === NULL_INSTANCE) return { declaredClass: readHadoopUtf8(r), kind: 'null', value: null };
   const t = ctx.registry.get(next);
   if (!t) throw new UnsupportedFormatError(`ObjectWritable holds ${next}, which is not registered: its length is unknown, so it cannot be skipped`);
-  return { declaredClass: declared, kind: 'writable', value: typedValue(t, t.read(r, ctx)) };
+  r.enter(OBJECT_WRITABLE);
+  try {
+    return { declaredClass: declared, kind: 'writable', value: typedValue(t, t.read(r, ctx)) };
+  } finally {
+    r.leave();
+  }
 }
 
 function readPrimitive(r: ByteReader, c: string): unknown {

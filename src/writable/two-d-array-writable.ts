@@ -35,12 +35,18 @@ export function twoDArrayWritableType(className: string, valueClass: string): Wr
         if (m < 0 || total > r.limits.maxElements) r.corrupt(`invalid TwoDArrayWritable row length ${m}`, lat);
         lengths.push(m);
       }
-      const rows = lengths.map((m) => {
-        const row = new Array<unknown>(m);
-        for (let j = 0; j < m; j++) row[j] = t.read(r, ctx);
-        return row;
-      });
-      return withElementType({ valueClass, rows }, t);
+      r.countElements(n + total, className, at);
+      r.enter(className);
+      try {
+        const rows = lengths.map((m) => {
+          const row = new Array<unknown>(m);
+          for (let j = 0; j < m; j++) row[j] = t.read(r, ctx);
+          return row;
+        });
+        return withElementType({ valueClass, rows }, t);
+      } finally {
+        r.leave();
+      }
     },
     write(w, v, ctx) {
       const t = elem(ctx);
