@@ -260,15 +260,15 @@ describe('hostile inputs', () => {
     }
   });
 
-  it('collections share one element budget per value: 43 bytes cannot make 16 Mi elements', () => {
-    // a user's ArrayWritable of NullWritable: 4 bytes make a 4 Mi-element array; a MapWritable of 4 of them
+  it('collections share one element budget per value: 43 bytes cannot make 2 Mi elements', () => {
+    // a user's ArrayWritable of NullWritable: 4 bytes make a 512 Ki-element array (under the 1 Mi limit); a MapWritable of 4 of them
     const registry = createRegistry().register(arrayWritableType('x.NullArray', 'org.apache.hadoop.io.NullWritable'));
     const name = new TextEncoder().encode('x.NullArray');
-    const entry = [0x89, 1, ...int32(4 * MiB)]; // NullWritable key, x.NullArray value
+    const entry = [0x89, 1, ...int32(MiB / 2)]; // NullWritable key, x.NullArray value
     const bytes = Uint8Array.from([1, 1, 0, name.length, ...name, ...int32(4), ...entry, ...entry, ...entry, ...entry]);
     const read = (): unknown => mapWritableType.read(new ByteReader(bytes), { registry });
     expect(read).toThrow(LimitExceededError);
-    expect(read).toThrow(/over the limit of 16777216/);
+    expect(read).toThrow(/over the limit of 1048576/);
   });
 
   it('a large Text of malformed UTF-8 decodes in linear time', async () => {
