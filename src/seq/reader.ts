@@ -450,9 +450,12 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
       const what = this.header.compression === 'BLOCK' ? 'block' : 'record';
       const reason = `file ends inside a ${what}: needed ${this.need} bytes, ${this.input.available} left`;
       if (this.recover) {
-        // a writer that died mid-way: everything complete has been read
+        // A forged length runs past the end, or a writer died mid-way: carry on at the next sync
+        // marker if there is one, else everything complete has been read.
         const offset = this.input.position;
-        await this.input.seek(offset + this.input.available);
+        const end = offset + this.input.available;
+        if (this.header.sync !== null) await this.sync(offset + 1);
+        if (this.header.sync === null || this.input.position >= end) await this.input.seek(end);
         this.report({ offset, resumeOffset: this.input.position, reason, records: undefined });
         return;
       }

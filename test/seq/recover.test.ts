@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CorruptFileError, SequenceFileReader, type SkippedRegion } from '../../src/index.js';
+import { CorruptFileError, MemorySink, SequenceFileReader, SequenceFileWriter, type SkippedRegion } from '../../src/index.js';
 import { HADOOP_DIR } from '../../interop/fixtures.js';
 
 async function readRecovering(bytes: Uint8Array): Promise<{ keys: unknown[]; skipped: SkippedRegion[] }> {
@@ -55,4 +55,30 @@ describe('recovery mode', () => {
       expect(skipped.at(-1)!.resumeOffset).toBe(cut);
     });
   }
+});
+
+describe('recovery past a forged length', () => {
+  it('a block length running past the end skips to the next block, not to the end of the file', async () => {
+    const sink = new MemorySink();
+    const w = await SequenceFileWriter.create(sink, { keyClass: 'org.apache.hadoop.io.Text', valueClass: 'org.apache.hadoop.io.Text', compression: 'BLOCK', blockSize: 100 });
+    for (let i = 0; i < 40; i++) await w.append(`key${String(i).padStart(3, '0')}`, `value ${i}`);
+    await w.close();
+    const bytes = sink.bytes().slice();
+    const blocks: { offset: number; records: number }[] = [];
+    const probe = await SequenceFileReader.open(bytes);
+    probe.observer = { onBlock: (b) => blocks.push(b) };
+    for await (const _ of probe.raw());
+    expect(blocks.length).toBeGreaterThan(4);
+    // the key-lengths buffer length of block 2 (after escape, marker and a 1-byte record count) becomes a 4-byte VInt
+    bytes[blocks[2]!.offset + 20 + 1] = 0x8c;
+    const skips: { offset: number; resumeOffset: number }[] = [];
+    const r = await SequenceFileReader.open(bytes, { recover: true, onSkip: (s) => skips.push(s) });
+    let n = 0;
+    for await (const _ of r.raw()) n++;
+    const lost = blocks[2]!.records;
+    expect(n).toBe(40 - lost);
+    expect(skips).toHaveLength(1);
+    expect(skips[0]!.offset).toBe(blocks[2]!.offset);
+    expect(skips[0]!.resumeOffset).toBe(blocks[3]!.offset);
+  });
 });
