@@ -70,7 +70,8 @@ describe('recovery past a forged length', () => {
     for await (const _ of probe.raw());
     expect(blocks.length).toBeGreaterThan(4);
     // the key-lengths buffer length of block 2 (after escape, marker and a 1-byte record count) becomes a 4-byte VInt
-    bytes[blocks[2]!.offset + 20 + 1] = 0x8c;
+    // claiming 1 MiB: under the limits, but past the end of this 2 KB file
+    bytes.set([0x8c, 0x00, 0x10, 0x00, 0x00], blocks[2]!.offset + 20 + 1);
     const skips: { offset: number; resumeOffset: number }[] = [];
     const r = await SequenceFileReader.open(bytes, { recover: true, onSkip: (s) => skips.push(s) });
     let n = 0;
