@@ -18,8 +18,8 @@ export async function detectMapKind(dir: string, opts: DumpOptions = {}): Promis
   if (await stat(bloomPath(dir)).catch(() => undefined)) return 'BloomMapFile';
   const data = await SequenceFileReader.open(dataPath(dir), opts);
   try {
-    if (data.header.valueClassName === NULL_WRITABLE) return 'SetFile';
-    if (data.header.keyClassName !== LONG_WRITABLE) return 'MapFile';
+    if (data.valueType.className === NULL_WRITABLE) return 'SetFile';
+    if (data.keyType.className !== LONG_WRITABLE) return 'MapFile';
     let n = 0n;
     for (;;) {
       const raw = await data.nextRaw();

@@ -256,7 +256,7 @@ export async function openParts<K, V>(dir: string, opts: MapFileReaderOptions): 
     const index = await MapIndex.load(ip, {
       ...opts,
       name: undefined,
-      keyClassName: data.header.keyClassName,
+      keyClassName: data.keyType.className,
       dataLength,
       firstPosition: data.header.headerLength,
       compare,

@@ -5,7 +5,7 @@ import type { RawComparator } from './key-order.js';
 import { LONG_WRITABLE } from './map-files.js';
 
 export interface MapIndexLoadOptions extends SequenceFileReaderOptions {
-  /** The data file's key class: the index must use the same one. */
+  /** The data file's (resolved) key class: the index must use the same one. */
   keyClassName: string;
   /** Data file length: every indexed position must fall inside it. */
   dataLength: number;
@@ -60,10 +60,11 @@ export class MapIndex {
     const name = reader.name;
     try {
       const h = reader.header;
-      if (h.keyClassName !== opts.keyClassName) {
+      // compare resolved classes: old files name them by WritableName aliases ("UTF8", "long")
+      if (reader.keyType.className !== opts.keyClassName) {
         throw new CorruptFileError(`index key class ${h.keyClassName} differs from the data file's ${opts.keyClassName}`, { file: name });
       }
-      if (h.valueClassName !== LONG_WRITABLE) {
+      if (reader.valueType.className !== LONG_WRITABLE) {
         throw new CorruptFileError(`index value class is ${h.valueClassName}, expected ${LONG_WRITABLE}`, { file: name });
       }
       const limits = resolveLimits(opts.limits);
