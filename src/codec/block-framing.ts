@@ -9,6 +9,12 @@ import { CorruptFileError, LimitExceededError } from '../io/errors.js';
 export interface RawBlockCompressor {
   /** Compress one chunk of input into a raw block (no framing). */
   compress(input: Uint8Array): Uint8Array;
+  /**
+   * Optional: compress straight into `out` at `at` (room for `maxCompressed(n)` bytes) and return
+   * the end offset, or -1 to decline (then `compress` is used).
+   */
+  compressInto?(input: Uint8Array, out: Uint8Array, at: number): number;
+  maxCompressed?(n: number): number;
   /** Decompress one raw block; `capacity` is an upper bound of its output. */
   decompress(input: Uint8Array, capacity: number): Uint8Array;
 }
@@ -19,10 +25,30 @@ export interface RawBlockCompressor {
  * buffer less its overhead (MAX_INPUT_SIZE).
  */
 export function frameBlocks(input: Uint8Array, writes: readonly number[] | undefined, maxInput: number, c: RawBlockCompressor): Uint8Array {
+  if (input.length > 0 && input.length <= maxInput) {
+    // The common case (every RECORD value under ~213 KiB): whatever the write calls, it all fits the
+    // compressor's buffer, so one block of one chunk, framed straight into the output.
+    if (c.compressInto && c.maxCompressed) {
+      const room = 8 + c.maxCompressed(input.length);
+      if (scratch.length < room) scratch = new Uint8Array(Math.max(room, scratch.length * 2));
+      const end = c.compressInto(input, scratch, 8);
+      if (end >= 0) {
+        putInt32(scratch, 0, input.length);
+        putInt32(scratch, 4, end - 8);
+        return scratch.slice(0, end);
+      }
+    }
+    const z = c.compress(input);
+    const out = new Uint8Array(8 + z.length);
+    putInt32(out, 0, input.length);
+    putInt32(out, 4, z.length);
+    out.set(z, 8);
+    return out;
+  }
   const parts: Uint8Array[] = [];
   const header = (n: number): void => {
     const b = new Uint8Array(4);
-    new DataView(b.buffer).setInt32(0, n);
+    putInt32(b, 0, n);
     parts.push(b);
   };
   const chunk = (bytes: Uint8Array): void => {
@@ -72,6 +98,16 @@ export function frameBlocks(input: Uint8Array, writes: readonly number[] | undef
     p += part.length;
   }
   return out;
+}
+
+/** Where small blocks are framed before the one copy out. */
+let scratch = new Uint8Array(4096);
+
+function putInt32(b: Uint8Array, at: number, n: number): void {
+  b[at] = n >>> 24;
+  b[at + 1] = (n >>> 16) & 0xff;
+  b[at + 2] = (n >>> 8) & 0xff;
+  b[at + 3] = n & 0xff;
 }
 
 /** Undo `frameBlocks`, never producing more than `max` bytes. */

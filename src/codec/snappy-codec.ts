@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { CorruptFileError, LimitExceededError, UnsupportedFormatError } from '../io/errors.js';
-import { snappyCompressSmall, snappyDecompressJs } from './snappy-js.js';
+import { snappyCompressInto, snappyCompressSmall, snappyDecompressJs, snappyMaxCompressedLength } from './snappy-js.js';
 import { frameBlocks, unframeBlocks, type RawBlockCompressor } from './block-framing.js';
 import type { CompressionCodec } from './types.js';
 
@@ -28,6 +28,8 @@ function snappyLib(): RawBlockCompressor {
     // wrapped outputs are not given back to the OS on glibc (snappy#323: 3000 reads of 200 KB
     // chunks left RSS 1.2 GB higher), and copying is 2-5x faster
     compress: (input) => (input.length <= SMALL_INPUT ? snappyCompressSmall(input) : lib.compressSync(input, { copyOutputData: true })),
+    compressInto: (input, out, at) => (input.length <= SMALL_INPUT ? snappyCompressInto(input, out, at) : -1),
+    maxCompressed: snappyMaxCompressedLength,
     decompress(input, capacity) {
       // the raw format starts with the uncompressed length as a varint: check it before allocating
       const declared = snappyLength(input);

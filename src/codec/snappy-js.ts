@@ -76,10 +76,19 @@ function emitCopy(out: Uint8Array, o: number, offset: number, len: number): numb
 
 /** Compress `input` (at most 64 KiB, so every offset fits two bytes) into one raw snappy block. */
 export function snappyCompressSmall(input: Uint8Array): Uint8Array {
+  const out = new Uint8Array(snappyMaxCompressedLength(input.length));
+  return out.subarray(0, snappyCompressInto(input, out, 0));
+}
+
+/**
+ * Compress `input` (at most 64 KiB) into `out` at `at`, which must have
+ * `snappyMaxCompressedLength(input.length)` bytes of room; returns the end
+ * offset. Lets a caller frame the block without another copy.
+ */
+export function snappyCompressInto(input: Uint8Array, out: Uint8Array, at: number): number {
   const n = input.length;
-  if (n > 0xffff) throw new RangeError('snappyCompressSmall takes at most 65535 bytes');
-  const out = new Uint8Array(snappyMaxCompressedLength(n));
-  let o = 0;
+  if (n > 0xffff) throw new RangeError('snappyCompressInto takes at most 65535 bytes');
+  let o = at;
   // varint32 length preamble
   let v = n;
   while (v >= 0x80) {
@@ -89,7 +98,7 @@ export function snappyCompressSmall(input: Uint8Array): Uint8Array {
   out[o++] = v;
   if (n < 15) {
     if (n > 0) o = emitLiteral(out, o, input, 0, n);
-    return out.subarray(0, o);
+    return o;
   }
   let bits = 8;
   while (bits < MAX_TABLE_BITS && 1 << bits < n) bits++;
@@ -115,7 +124,7 @@ export function snappyCompressSmall(input: Uint8Array): Uint8Array {
     lit = i;
   }
   if (lit < n) o = emitLiteral(out, o, input, lit, n);
-  return out.subarray(0, o);
+  return o;
 }
 
 /** Decode one raw snappy block; never writes more than its declared length, which must be <= maxOutput. */
