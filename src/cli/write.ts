@@ -5,6 +5,9 @@ import { createCodecRegistry, defaultCodecs, type CodecRegistry } from '../codec
 import { SequenceFileWriter, type SequenceFileWriterOptions } from '../seq/writer.js';
 import { defaultRegistry } from '../writable/builtins.js';
 import type { WritableType } from '../writable/types.js';
+import type { SequenceFileReader } from '../seq/reader.js';
+import type { RawRecord } from '../seq/raw-record.js';
+import type { Progress } from './progress.js';
 import { CliUsageError } from './errors.js';
 import { STDIO } from './inputs.js';
 
@@ -84,4 +87,38 @@ export function metadataOption(values: Record<string, unknown>, command: string)
     if (i <= 0) throw new CliUsageError(`${command}: --metadata needs KEY=VALUE, got '${kv}'`, command);
     return [kv.slice(0, i), kv.slice(i + 1)];
   });
+}
+
+/**
+ * Copy every remaining record from `reader` to `writer` as bytes (RECORD values
+ * still compressed when `copyStored`), skipping those `keep` refuses, until
+ * the input ends or `stop()` says the consumer went away. The writer is
+ * closed on success and aborted on failure; the reader is closed either way.
+ * Returns the records copied.
+ */
+export async function copyRecords(
+  reader: SequenceFileReader,
+  writer: SequenceFileWriter,
+  opts: { copyStored: boolean; progress: Progress | null; stop?: () => boolean; keep?: (raw: RawRecord) => boolean },
+): Promise<number> {
+  let copied = 0;
+  try {
+    for (;;) {
+      const raw = await reader.nextRaw();
+      if (raw === null || opts.stop?.()) break;
+      if (opts.keep && !opts.keep(raw)) continue;
+      if (opts.copyStored) await writer.appendRawCompressed(raw.key, raw.storedValue);
+      else await writer.appendRaw(raw.key, raw.value);
+      copied++;
+      opts.progress?.tick(reader.position);
+    }
+    await writer.close();
+  } catch (e) {
+    await writer.abort();
+    throw e;
+  } finally {
+    opts.progress?.done();
+    await reader.close();
+  }
+  return copied;
 }

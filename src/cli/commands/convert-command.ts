@@ -2,7 +2,7 @@ import { compressionOption, intOption, needFiles } from '../args.js';
 import { CliUsageError } from '../errors.js';
 import { openInput } from '../inputs.js';
 import { Progress } from '../progress.js';
-import { checkDistinct, codecClass, codecsFor, metadataOption, openWriter } from '../write.js';
+import { checkDistinct, codecClass, codecsFor, copyRecords, metadataOption, openWriter } from '../write.js';
 import { DEFAULT_CODEC_CLASS } from '../../seq/constants.js';
 import type { Command } from './index.js';
 
@@ -70,23 +70,7 @@ export const convertCommand: Command = {
     }
     // the same codec on both sides: copy compressed values untouched
     const copyStored = h.compression === 'RECORD' && compression === 'RECORD' && reader.codec?.className === writer.codec?.className;
-    const progress = Progress.maybe('convert', size);
-    try {
-      for (;;) {
-        const raw = await reader.nextRaw();
-        if (raw === null || stdout?.closed) break;
-        if (copyStored) await writer.appendRawCompressed(raw.key, raw.storedValue);
-        else await writer.appendRaw(raw.key, raw.value);
-        progress?.tick(reader.position);
-      }
-      await writer.close();
-    } catch (e) {
-      await writer.abort();
-      throw e;
-    } finally {
-      progress?.done();
-      await reader.close();
-    }
+    await copyRecords(reader, writer, { copyStored, progress: Progress.maybe('convert', size), stop: () => !!stdout?.closed });
     return 0;
   },
 };

@@ -2,7 +2,7 @@ import { needFiles } from '../args.js';
 import { CorruptFileError } from '../errors.js';
 import { openInput } from '../inputs.js';
 import { Progress } from '../progress.js';
-import { checkDistinct, openWriter } from '../write.js';
+import { checkDistinct, copyRecords, openWriter } from '../write.js';
 import type { SkippedRegion } from '../../seq/reader.js';
 import type { Command } from './index.js';
 
@@ -47,34 +47,23 @@ export const recoverCommand: Command = {
       await reader.close();
       throw e;
     }
-    const progress = Progress.maybe('recover', size);
-    let copied = 0;
-    try {
-      for (;;) {
-        const raw = await reader.nextRaw();
-        if (raw === null || stdout?.closed) break;
-        // a record is kept only if it decodes: the same check readers of OUT will make
+    const copied = await copyRecords(reader, writer, {
+      copyStored: h.compression === 'RECORD',
+      progress: Progress.maybe('recover', size),
+      stop: () => !!stdout?.closed,
+      // a record is kept only if it decodes: the same check readers of OUT will make
+      keep: (raw) => {
         try {
           reader.decodeKey(raw);
           reader.decodeValue(raw);
+          return true;
         } catch (e) {
           if (!(e instanceof CorruptFileError)) throw e;
           report({ offset: raw.position, resumeOffset: raw.position, reason: e.reason, records: 1 });
-          continue;
+          return false;
         }
-        if (h.compression === 'RECORD') await writer.appendRawCompressed(raw.key, raw.storedValue);
-        else await writer.appendRaw(raw.key, raw.value);
-        copied++;
-        progress?.tick(reader.position);
-      }
-      await writer.close();
-    } catch (e) {
-      await writer.abort();
-      throw e;
-    } finally {
-      progress?.done();
-      await reader.close();
-    }
+      },
+    });
     if (skips.length > 0) {
       process.stderr.write(`seqcat: ${input}: recovered ${copied} record${copied === 1 ? '' : 's'} into ${output}, skipped ${skips.length} damaged region${skips.length === 1 ? '' : 's'}\n`);
     }
