@@ -15,8 +15,9 @@ export interface ByteSource {
   readonly size: number | undefined;
   readonly seekable: boolean;
   /**
-   * Read `length` bytes at `position` into `into` starting at `offset`;
-   * resolves to the count read, which is smaller only at the end of the data.
+   * Read up to `length` bytes at `position` into `into` starting at `offset`;
+   * resolves to the count read: 0 only at the end of the data. Files fill the
+   * request; a stream returns what has arrived, so records flow as they come.
    */
   read(position: number, into: Uint8Array, offset: number, length: number): Promise<number>;
   close(): Promise<void>;
@@ -192,7 +193,8 @@ export function streamSource(stream: AsyncIterable<Uint8Array>, name = '<stream>
           written += n;
           continue;
         }
-        if (done) break;
+        // return what has arrived rather than wait for more: a pipe's records flow as they come
+        if (done || written > 0) break;
         pendingPos += pending.length;
         const r = await it.next();
         if (r.done) {

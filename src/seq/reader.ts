@@ -714,7 +714,9 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
 
 /** Read and parse the header, asking for more bytes until it is complete. */
 async function readHeader(input: BufferedInput): Promise<SequenceFileHeader> {
-  let want = 4096;
+  // Parse what has arrived, asking for more only when it is not enough (a file fills a whole
+  // read-ahead chunk at once; a pipe may have sent just the header so far).
+  let want = 1;
   for (;;) {
     const complete = await input.ensure(want);
     const r = input.reader;
@@ -727,7 +729,7 @@ async function readHeader(input: BufferedInput): Promise<SequenceFileHeader> {
         if (e instanceof TruncatedFileError) throw new TruncatedFileError('file ends inside the header', { file: input.source.name, offset: e.offset });
         throw e;
       }
-      want *= 4;
+      want = input.available + 1;
     }
   }
 }
