@@ -216,7 +216,7 @@ describe('MapFile writers and fix-index keep links and FIFOs', () => {
   });
 });
 
-describe('seqcat create / convert to a FIFO, a symlink and /dev/stdout', () => {
+describe('seqcat create / convert to a FIFO, a symlink and the stdout device', () => {
   const tsv = Array.from({ length: 200 }, (_, i) => `key-${i}\t${i}\n`).join('');
   const tsvRecords = Array.from({ length: 200 }, (_, i) => ({ key: `key-${i}`, value: BigInt(i) }));
 
