@@ -32,12 +32,17 @@ export class StdoutSink implements ByteSink {
   async close(): Promise<void> {}
 }
 
+/** Names of this process's stdout: written as `-` is (they may be a socket, which cannot be opened by name). */
+const STDOUT_NAMES = new Set(['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1', `/proc/${process.pid}/fd/1`]);
+
 /**
- * A writer on a path (written to a temporary name and renamed at close, so a
- * failed run leaves no partial file) or on stdout for `-`.
+ * A writer on a path or on stdout for `-` (or `/dev/stdout`). A regular file
+ * (or a symlink's regular target) is written to a temporary name and renamed
+ * at close, so a failed run leaves no partial file; a FIFO or device is
+ * written through (see FileSink's `atomic`).
  */
 export async function openWriter(out: string, opts: SequenceFileWriterOptions): Promise<{ writer: SequenceFileWriter; stdout: StdoutSink | null }> {
-  if (out === STDIO) {
+  if (out === STDIO || STDOUT_NAMES.has(out)) {
     if (process.stdout.isTTY) throw new CliUsageError('refusing to write a binary SequenceFile to a terminal; give an output file or redirect stdout');
     const sink = new StdoutSink();
     return { writer: await SequenceFileWriter.create(sink, opts), stdout: sink };

@@ -8,3 +8,5 @@ export * from './source.js';
 export * from './sink.js';
 export * from './buffered-input.js';
 export * from './checksum-file.js';
+export * from './stream-sink.js';
+export * from './record-streams.js';

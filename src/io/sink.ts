@@ -1,4 +1,5 @@
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import {
   CHECKSUM_HEADER_LENGTH,
   CHECKSUM_SIZE,
@@ -14,6 +15,7 @@ import {
 } from './checksum-file.js';
 import { HadoopIOError, IOFailureError, UsageError } from './errors.js';
 import { ioError } from './source.js';
+import { outputTarget } from './output-target.js';
 
 /**
  * Where a writer's bytes go. `write` must be done with `chunk` when it returns
@@ -32,7 +34,13 @@ export interface ByteSink {
 export interface FileSinkOptions {
   /** Open for appending instead of truncating. */
   append?: boolean;
-  /** Write to `<path>.<random>.tmp` and rename onto `path` at close, so readers never see a partial file. */
+  /**
+   * Write to `<path>.<random>.tmp` and rename onto `path` at close, so readers
+   * never see a partial file. Only for regular files (or a path that does not
+   * exist yet): a symlink's target is replaced that way and the link kept; a
+   * FIFO, device, socket or descriptor name (`/dev/stdout`) is opened and
+   * written through instead, since a rename would replace the node itself.
+   */
   atomic?: boolean;
   /**
    * Also write Hadoop's checksum side file `.NAME.crc` (ChecksumFileSystem /
@@ -42,10 +50,14 @@ export interface FileSinkOptions {
    * renamed after the data; `abort` removes it. With `append`, an existing
    * side file is continued (its bytesPerChecksum is kept, the last partial
    * chunk is checked and re-summed); a missing one is computed from the
-   * existing data.
+   * existing data. The side file sits beside the name given (as for a
+   * symlink written without `atomic`).
    *
    * When not set (or false), a side file left from before is removed, as
    * Hadoop does, since it would no longer match the data.
+   *
+   * Side files belong to regular files only: for a FIFO, device, socket or
+   * descriptor name none is written and none removed.
    */
   writeChecksum?: boolean | { bytesPerChecksum: number };
 }
@@ -54,32 +66,46 @@ export class FileSink implements ByteSink {
   private constructor(
     readonly name: string,
     private readonly fh: FileHandle,
-    private readonly tmpPath: string | undefined,
+    /** Atomic mode: the temporary file, and where it is renamed to at close (a symlink's target). */
+    private readonly tmp: { path: string; final: string } | undefined,
     private readonly crc: ChecksumSideWriter | undefined,
     /** A stale side file to remove once the data is in place (atomic mode without a checksum). */
     private readonly staleCrc: string | undefined,
+    /** Whether fsync applies: false for pipes, FIFOs, devices and sockets, where the bytes written are all there is to hand over. */
+    private readonly syncable: boolean,
   ) {}
 
   static async open(path: string, opts: FileSinkOptions = {}): Promise<FileSink> {
-    const tmp = opts.atomic ? `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp` : undefined;
     const wantBpc = checksumOption(opts.writeChecksum);
+    const target = await outputTarget(path);
+    const regular = target.kind === 'file';
+    const tmp = opts.atomic && regular ? { path: tempName(target.path), final: target.path } : undefined;
     let fh: FileHandle;
+    let syncable: boolean;
     try {
-      fh = await open(tmp ?? path, opts.append ? 'a' : 'w');
+      fh = await open(tmp?.path ?? path, opts.append ? 'a' : 'w');
     } catch (e) {
       throw ioError(path, e);
     }
     try {
+      try {
+        syncable = (await fh.stat()).isFile();
+      } catch (e) {
+        throw ioError(path, e);
+      }
+      if (!regular) return new FileSink(path, fh, undefined, undefined, undefined, syncable);
       const crcPath = checksumPathFor(path);
       if (wantBpc === undefined) {
         if (!tmp) await removeIfPresent(crcPath);
-        return new FileSink(path, fh, tmp, undefined, tmp ? crcPath : undefined);
+        return new FileSink(path, fh, tmp, undefined, tmp ? crcPath : undefined, syncable);
       }
-      const crc = await ChecksumSideWriter.open(tmp ?? path, tmp ? checksumPathFor(tmp) : crcPath, crcPath, fh, wantBpc, !!opts.append);
-      return new FileSink(path, fh, tmp, crc, undefined);
+      // the temporary side file goes beside the final one, so its rename stays in one directory
+      const crcTarget = tmp ? checksumPathFor(join(dirname(path), basename(tmp.path))) : crcPath;
+      const crc = await ChecksumSideWriter.open(tmp?.path ?? path, crcTarget, crcPath, fh, wantBpc, !!opts.append);
+      return new FileSink(path, fh, tmp, crc, undefined, syncable);
     } catch (e) {
       await fh.close().catch(() => {});
-      if (tmp) await unlink(tmp).catch(() => {});
+      if (tmp) await unlink(tmp.path).catch(() => {});
       throw e instanceof HadoopIOError ? e : ioError(path, e);
     }
   }
@@ -98,6 +124,8 @@ export class FileSink implements ByteSink {
   }
 
   async sync(): Promise<void> {
+    // on a pipe or device the bytes are with the OS once write returned; fsync would fail (EINVAL)
+    if (!this.syncable) return;
     try {
       await this.fh.sync();
     } catch (e) {
@@ -117,7 +145,7 @@ export class FileSink implements ByteSink {
     }
     try {
       await this.fh.close();
-      if (this.tmpPath) await rename(this.tmpPath, this.name);
+      if (this.tmp) await rename(this.tmp.path, this.tmp.final);
     } catch (e) {
       throw ioError(this.name, e);
     }
@@ -127,9 +155,13 @@ export class FileSink implements ByteSink {
 
   async abort(): Promise<void> {
     await this.fh.close().catch(() => {});
-    if (this.tmpPath) await unlink(this.tmpPath).catch(() => {});
+    if (this.tmp) await unlink(this.tmp.path).catch(() => {});
     await this.crc?.abort();
   }
+}
+
+function tempName(path: string): string {
+  return `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
 }
 
 function checksumOption(opt: FileSinkOptions['writeChecksum']): number | 'auto' | undefined {

@@ -1,3 +1,4 @@
+import { asyncDispose } from '../io/dispose.js';
 import { MapFileReader, type MapFileReaderOptions } from './map-file-reader.js';
 import { MapFileWriter, type MapFileWriterOptions } from './map-file-writer.js';
 import { LONG_WRITABLE } from './map-files.js';
@@ -21,6 +22,16 @@ export class ArrayFileWriter<V = unknown> {
 
   close(): Promise<void> {
     return this.map.close();
+  }
+
+  /** Give up writing: close the files without finishing them. */
+  abort(): Promise<void> {
+    return this.map.abort();
+  }
+
+  /** For `await using`: as MapFileWriter's. */
+  [asyncDispose](): Promise<void> {
+    return this.map[asyncDispose]();
   }
 }
 

@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { FileSink } from '../io/sink.js';
 import { HadoopIOError, UsageError } from '../io/errors.js';
 import { MapFileReader, openParts, type MapFileReaderOptions } from './map-file-reader.js';
 import { MapFileWriter, createParts, type MapFileWriterOptions } from './map-file-writer.js';
@@ -22,6 +23,7 @@ export interface BloomMapFileWriterOptions extends MapFileWriterOptions {
 export class BloomMapFileWriter<K = unknown, V = unknown> extends MapFileWriter<K, V> {
   /** The filter being filled; written to `bloom` on close. */
   bloom!: DynamicBloomFilter;
+  private atomic = false;
 
   static override async create<K = unknown, V = unknown>(dir: string, opts: BloomMapFileWriterOptions): Promise<BloomMapFileWriter<K, V>> {
     const nr = opts.bloomSize ?? DEFAULT_BLOOM_SIZE;
@@ -35,6 +37,7 @@ export class BloomMapFileWriter<K = unknown, V = unknown> extends MapFileWriter<
     });
     const p = await createParts<K, V>(dir, opts);
     const w = new BloomMapFileWriter<K, V>(dir, p.data, p.index, opts);
+    w.atomic = !!opts.atomic;
     w.bloom = bloom;
     return w;
   }
@@ -45,7 +48,15 @@ export class BloomMapFileWriter<K = unknown, V = unknown> extends MapFileWriter<
 
   override async close(): Promise<void> {
     await super.close();
-    await writeFile(bloomPath(this.dir), this.bloom.toBytes());
+    // through FileSink: with `atomic`, temp + rename for a regular file, written through otherwise
+    const sink = await FileSink.open(bloomPath(this.dir), { atomic: this.atomic });
+    try {
+      await sink.write(this.bloom.toBytes());
+      await sink.close();
+    } catch (e) {
+      await sink.abort();
+      throw e;
+    }
   }
 }
 

@@ -2,13 +2,20 @@ import { mkdir } from 'node:fs/promises';
 import { ByteReader } from '../io/byte-reader.js';
 import { ByteWriter } from '../io/byte-writer.js';
 import { UsageError } from '../io/errors.js';
+import { asyncDispose } from '../io/dispose.js';
 import type { WritableContext, WritableType } from '../writable/types.js';
 import { defaultRegistry } from '../writable/builtins.js';
 import { SequenceFileWriter, type SequenceFileWriterOptions } from '../seq/writer.js';
 import { keyComparator, type RawComparator } from './key-order.js';
 import { DEFAULT_INDEX_INTERVAL, LONG_WRITABLE, dataPath, indexPath } from './map-files.js';
 
-export interface MapFileWriterOptions extends Omit<SequenceFileWriterOptions, 'append' | 'atomic'> {
+export interface MapFileWriterOptions extends Omit<SequenceFileWriterOptions, 'append'> {
+  /**
+   * Write each file (`data`, `index`, BloomMapFile's `bloom`) to a temporary
+   * name and rename it at close. As for SequenceFileWriter: a symlinked file
+   * keeps its link (the target is replaced), a FIFO or device is written through.
+   */
+  atomic?: boolean;
   /** Index every this many keys, at most (Hadoop's `io.map.index.interval`, default 128). */
   indexInterval?: number;
   /** Key order, for key classes without a registered comparator. */
@@ -96,6 +103,16 @@ export class MapFileWriter<K = unknown, V = unknown> {
     await Promise.allSettled([this.data.abort(), this.index.abort()]);
   }
 
+  /**
+   * For `await using`: close at the end of the scope; if a file has already
+   * failed (the caller has seen that error), abort quietly instead, as
+   * SequenceFileWriter does.
+   */
+  async [asyncDispose](): Promise<void> {
+    if (this.data.failure !== null || this.index.failure !== null) return this.abort();
+    await this.close();
+  }
+
   private async beforeAppend(key: Uint8Array): Promise<void> {
     if (this.lastKeyLength >= 0 && this.compare(this.lastKey.subarray(0, this.lastKeyLength), key) > 0) {
       throw new UsageError(`key out of order: ${this.show(key)} after ${this.show(this.lastKey.subarray(0, this.lastKeyLength))}`, { file: this.dir });
@@ -147,6 +164,7 @@ export async function createParts<K, V>(dir: string, opts: MapFileWriterOptions)
       compression: 'BLOCK',
       codec: 'org.apache.hadoop.io.compress.DefaultCodec',
       ...(opts.indexSyncMarker ? { syncMarker: opts.indexSyncMarker } : {}),
+      ...(opts.atomic ? { atomic: true } : {}),
       ...(opts.writeChecksum ? { writeChecksum: opts.writeChecksum } : {}),
       ...(opts.registry ? { registry: opts.registry } : {}),
       ...(opts.codecs ? { codecs: opts.codecs } : {}),

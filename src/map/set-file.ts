@@ -1,3 +1,4 @@
+import { asyncDispose } from '../io/dispose.js';
 import { MapFileReader, type MapFileReaderOptions } from './map-file-reader.js';
 import { MapFileWriter, type MapFileWriterOptions } from './map-file-writer.js';
 import { NULL_WRITABLE } from './map-files.js';
@@ -20,6 +21,16 @@ export class SetFileWriter<K = unknown> {
 
   close(): Promise<void> {
     return this.map.close();
+  }
+
+  /** Give up writing: close the files without finishing them. */
+  abort(): Promise<void> {
+    return this.map.abort();
+  }
+
+  /** For `await using`: as MapFileWriter's. */
+  [asyncDispose](): Promise<void> {
+    return this.map[asyncDispose]();
   }
 }
 

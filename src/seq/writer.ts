@@ -3,6 +3,11 @@ import { stat } from 'node:fs/promises';
 import { ByteWriter } from '../io/byte-writer.js';
 import { HadoopIOError, IOFailureError, UsageError } from '../io/errors.js';
 import { FileSink, type ByteSink } from '../io/sink.js';
+import { isNodeWritable, isWebWritable, streamSink, type WritableLike } from '../io/stream-sink.js';
+import { recordWritable, recordWritableStream, type RecordInput } from '../io/record-streams.js';
+import { asyncDispose } from '../io/dispose.js';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type { CodecLookup, CompressionCodec } from '../codec/types.js';
 import { defaultCodecs } from '../codec/registry.js';
 import type { WritableContext, WritableRegistryLike, WritableType } from '../writable/types.js';
@@ -37,7 +42,11 @@ export interface SequenceFileWriterOptions {
   syncMarker?: Uint8Array;
   /** Extend an existing file (Hadoop's `appendIfExists`): keeps its header, metadata and marker. */
   append?: boolean;
-  /** Write to a temporary name and rename at close (path outputs only). */
+  /**
+   * Write to a temporary name and rename at close (path outputs only). Regular
+   * files only: a symlink's target is replaced that way (the link stays); a
+   * FIFO, device or `/dev/stdout` is written through.
+   */
   atomic?: boolean;
   /**
    * Also write Hadoop's `.NAME.crc` checksum side file (ChecksumFileSystem: CRC32 per 512 bytes,
@@ -51,6 +60,15 @@ export interface SequenceFileWriterOptions {
 }
 
 const RESOLVED = Promise.resolve();
+
+/**
+ * Where a writer writes: a path or `file:` URL; a ByteSink; a Node
+ * `stream.Writable` (HTTP response, gzip stream, fs.WriteStream...) or a Web
+ * `WritableStream`, written through `streamSink` (which copies each chunk,
+ * waits on backpressure and ends the stream at close; use
+ * `streamSink(stream, { end: false })` to keep it open).
+ */
+export type WriterOutput = string | URL | ByteSink | WritableLike;
 
 /**
  * Writes a SequenceFile (version 6) byte-for-byte as Hadoop's
@@ -122,7 +140,11 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
    * await w.close();
    * ```
    */
-  static async create<K = unknown, V = unknown>(output: string | ByteSink, opts: SequenceFileWriterOptions): Promise<SequenceFileWriter<K, V>> {
+  static async create<K = unknown, V = unknown>(output: WriterOutput, opts: SequenceFileWriterOptions): Promise<SequenceFileWriter<K, V>> {
+    if (output instanceof URL) {
+      if (output.protocol !== 'file:') throw new UsageError(`cannot write to ${output.href}: only file: URLs are paths`);
+      output = fileURLToPath(output);
+    }
     const registry = opts.registry ?? defaultRegistry;
     // every option is checked before the output is opened: opening truncates an existing file
     checkSizes(opts);
@@ -161,7 +183,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
             append: appendTo > 0,
             atomic: !!opts.atomic && appendTo === 0,
             ...(opts.writeChecksum ? { writeChecksum: opts.writeChecksum } : {}),
-          }) : output;
+          }) : toSink(output);
     try {
       const w = new SequenceFileWriter<K, V>(sink, header, { ...opts, codec: codecClassName ?? undefined }, appendTo);
       if (appendTo === 0) {
@@ -171,8 +193,8 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
       }
       return w;
     } catch (e) {
-      // a file we opened is not left open (or a temporary file behind); a caller's sink stays theirs
-      if (sink !== output) await sink.abort?.().catch(() => {});
+      // a file we opened is not left open (or a temporary file behind); a caller's sink or stream stays theirs
+      if (typeof output === 'string') await sink.abort?.().catch(() => {});
       throw e;
     }
   }
@@ -187,8 +209,22 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     return this.records;
   }
 
+  /** The sink failure that ended this writer (every later call rejects with it), or null. */
+  get failure(): HadoopIOError | null {
+    return this.failed;
+  }
+
   /** Append a record; keys and values are coerced by their types (e.g. a string for Text). */
   append(key: K, value: V): Promise<void> {
+    // every failure rejects (never a synchronous throw), without an async frame per record
+    try {
+      return this.appendNow(key, value);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private appendNow(key: K, value: V): Promise<void> {
     this.checkOpen();
     const kt = this.keyType;
     const vt = this.valueType;
@@ -263,8 +299,14 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
 
   /** Append already serialized key and value bytes (uncompressed). */
   appendRaw(key: Uint8Array, value: Uint8Array): Promise<void> {
-    this.checkOpen();
-    return this.appendSerialized(key, value);
+    try {
+      this.checkOpen();
+      checkBytes(key, 'key');
+      checkBytes(value, 'value');
+      return this.appendSerialized(key, value);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /**
@@ -272,16 +314,22 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
    * (copying records between files without recompressing).
    */
   appendRawCompressed(key: Uint8Array, storedValue: Uint8Array): Promise<void> {
-    this.checkOpen();
-    if (this.compression !== 'RECORD') throw new UsageError('appendRawCompressed is for RECORD-compressed files');
-    this.checkAndWriteSync();
-    const out = this.out;
-    out.writeInt32(key.length + storedValue.length);
-    out.writeInt32(key.length);
-    out.writeBytes(key);
-    out.writeBytes(storedValue);
-    this.records++;
-    return this.maybeFlush();
+    try {
+      this.checkOpen();
+      if (this.compression !== 'RECORD') throw new UsageError('appendRawCompressed is for RECORD-compressed files', { file: this.sink.name });
+      checkBytes(key, 'key');
+      checkBytes(storedValue, 'storedValue');
+      this.checkAndWriteSync();
+      const out = this.out;
+      out.writeInt32(key.length + storedValue.length);
+      out.writeInt32(key.length);
+      out.writeBytes(key);
+      out.writeBytes(storedValue);
+      this.records++;
+      return this.maybeFlush();
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   private appendSerialized(key: Uint8Array, value: Uint8Array): Promise<void> {
@@ -321,16 +369,22 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
    * written here); BLOCK flushes the buffered records as a block.
    */
   sync(): Promise<void> {
-    this.checkOpen();
-    if (this.compression === 'BLOCK') this.writeBlock();
-    else this.writeSync();
-    return this.maybeFlush();
+    try {
+      this.checkOpen();
+      if (this.compression === 'BLOCK') this.writeBlock();
+      else this.writeSync();
+      return this.maybeFlush();
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /**
    * Hand everything buffered to the sink and make it durable (`hflush` +
-   * fsync). BLOCK records not yet in a block stay buffered: call `sync()` first
-   * to include them.
+   * fsync). On a pipe, FIFO, device or socket there is nothing to fsync: the
+   * bytes are handed to the OS and flush succeeds. On a stream it waits until
+   * the stream has taken every chunk. BLOCK records not yet in a block stay
+   * buffered: call `sync()` first to include them.
    */
   async flush(): Promise<void> {
     this.checkOpen();
@@ -374,6 +428,43 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
       }
       throw e;
     }
+  }
+
+  /**
+   * For `await using`: close the writer when the scope ends. If the writer has
+   * already failed (an append, sync, flush or close rejected with the sink's
+   * error, which the caller has seen), the partial output is aborted instead
+   * and dispose does not throw that error a second time; otherwise a close
+   * failure is thrown, since it means the file is not complete. Leaving the
+   * scope by an exception of your own still closes (dispose cannot tell):
+   * call `abort()` in a catch to drop the output instead.
+   */
+  async [asyncDispose](): Promise<void> {
+    if (this.failed !== null) return this.abort().catch(() => {});
+    await this.close();
+  }
+
+  /**
+   * An object-mode Node Writable of `{ key, value }` (or `[key, value]`)
+   * records for `pipeline()`: each is appended (the next taken once the append
+   * resolved), the writer is closed when the stream finishes, and aborted if
+   * the stream is destroyed first (a failure upstream commits no partial file).
+   */
+  toWritable(opts: { highWaterMark?: number } = {}): Writable {
+    return recordWritable<K, V>(this, opts);
+  }
+
+  /** A Web WritableStream of `{ key, value }` / `[key, value]` records; close closes the writer, abort aborts it. */
+  toWritableStream(opts: { highWaterMark?: number } = {}): WritableStream<RecordInput<K, V>> {
+    return recordWritableStream<K, V>(this, opts);
+  }
+
+  /**
+   * `create` + `toWritable` in one step, for `pipeline(source, SequenceFileWriter.createWriteStream('out.seq', opts))`:
+   * the writer is created when the stream starts (a create failure is the stream's error).
+   */
+  static createWriteStream<K = unknown, V = unknown>(output: WriterOutput, opts: SequenceFileWriterOptions & { highWaterMark?: number }): Writable {
+    return recordWritable<K, V>(() => SequenceFileWriter.create<K, V>(output, opts), opts.highWaterMark === undefined ? {} : { highWaterMark: opts.highWaterMark });
   }
 
   /** Give up: close the sink and drop a temporary file without renaming it. A later close() does nothing. */
@@ -480,6 +571,21 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     if (this.pendingWrite) await this.pendingWrite;
     if (this.failed !== null) throw this.failed;
   }
+}
+
+/** A sink for a non-path output: a ByteSink as given, a stream wrapped by `streamSink`. */
+function toSink(output: ByteSink | WritableLike): ByteSink {
+  // a Node stream first (fs.WriteStream has write and close too), then anything shaped like a ByteSink
+  if (output instanceof Writable || isWebWritable(output)) return streamSink(output);
+  const o = output as Partial<ByteSink> | null;
+  if (typeof o === 'object' && o !== null && typeof o.name === 'string' && typeof o.write === 'function' && typeof o.close === 'function') return o as ByteSink;
+  if (isNodeWritable(output)) return streamSink(output);
+  if (typeof o === 'object' && o !== null && typeof o.write === 'function' && typeof o.close === 'function') return o as ByteSink;
+  throw new UsageError('output must be a path, a file: URL, a ByteSink ({ name, write, close }), a Node stream.Writable or a Web WritableStream');
+}
+
+function checkBytes(b: unknown, what: string): void {
+  if (!(b instanceof Uint8Array)) throw new UsageError(`${what} must be a Uint8Array, got ${b === null ? 'null' : typeof b}`);
 }
 
 function checkSizes(opts: SequenceFileWriterOptions): void {

@@ -189,6 +189,8 @@ describe('sink failures surface as typed errors', () => {
     const reader: ChildProcess = spawn('head', ['-c', '100', fifo], { stdio: ['ignore', 'ignore', 'ignore'] });
     const exited = new Promise((resolve) => reader.on('exit', resolve));
     const w = await SequenceFileWriter.create<string, string>(fifo, { keyClass: TEXT, valueClass: TEXT, compression: 'NONE', bufferSize: 256 });
+    // flush() while `head` is still reading must succeed: it once fsynced the FIFO, got EINVAL and
+    // kept reporting that instead of the EPIPE, whenever a flush came before `head` left
     let failure: unknown = null;
     for (let i = 0; i < 100_000 && failure === null; i++) {
       try {

@@ -51,14 +51,14 @@ describe('SequenceFileWriter', () => {
     await expect(SequenceFileWriter.create(new MemorySink(), { keyClass: 'com.example.Nope', valueClass: TEXT })).rejects.toThrow(/unknown Writable class com.example.Nope/);
     const w = await SequenceFileWriter.create(new MemorySink(), { keyClass: TEXT, valueClass: TEXT });
     await w.close();
-    expect(() => w.append('a', 'b')).toThrow(UsageError);
+    await expect(w.append('a', 'b')).rejects.toThrow(UsageError);
   });
 
   it('a value the type cannot serialize leaves the file consistent', async () => {
     const sink = new MemorySink();
     const w = await SequenceFileWriter.create<string, number>(sink, { keyClass: TEXT, valueClass: INT, compression: 'NONE' });
     await w.append('a', 1);
-    expect(() => w.append('b', 'not a number' as unknown as number)).toThrow();
+    await expect(w.append('b', 'not a number' as unknown as number)).rejects.toThrow(UsageError);
     await w.append('c', 3);
     await w.close();
     const r = await SequenceFileReader.open(sink.bytes());
