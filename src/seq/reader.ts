@@ -302,33 +302,40 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
    */
   stream(opts: { highWaterMark?: number } = {}): Readable {
     this.assertOpen();
+    // `wanted`: the stream asked for more since the last push was refused; the pump runs
+    // synchronously through buffered records and awaits only to refill the window.
+    let wanted = false;
     let pumping = false;
     const pump = async (out: Readable): Promise<void> => {
-      for (;;) {
+      while (wanted) {
         const raw = this.step();
         if (raw === undefined) {
           await this.fill();
-          if (out.destroyed) return;
+          if (out.destroyed) break;
           continue;
         }
         if (raw === null) {
           out.push(null);
-          return;
+          break;
         }
         const kv = this.decodeRecord(raw);
-        if (kv !== undefined && !out.push(kv)) return;
+        if (kv === undefined) continue;
+        wanted = false;
+        if (out.push(kv)) wanted = true; // a read() during the push sets it too
       }
+      pumping = false;
     };
     return new Readable({
       objectMode: true,
       highWaterMark: opts.highWaterMark ?? 64,
       read() {
+        wanted = true;
         if (pumping) return;
         pumping = true;
-        pump(this).then(
-          () => (pumping = false),
-          (e: unknown) => this.destroy(e as Error),
-        );
+        pump(this).catch((e: unknown) => {
+          pumping = false;
+          this.destroy(e as Error);
+        });
       },
       destroy: (err, cb) => {
         this.close().then(
