@@ -1,9 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { FileSource, SequenceFileReader, UsageError, bytesSource, toSource, type SourceInput } from '../../src/index.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -159,9 +159,16 @@ describe('non-regular files are streamed, not read as empty', () => {
     return new Promise((resolve, reject) => execFile('mkfifo', [path], (e) => (e ? reject(e) : resolve(path))));
   }
 
-  /** `cat FILE > FIFO` in a child, as a shell pipeline would feed it. */
+  const feeders: ChildProcess[] = [];
+  // a reader that never opens the FIFO would leave its writer blocked in open() for good
+  afterEach(() => {
+    for (const c of feeders.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  });
+
+  /** `exec cat FILE > FIFO` in a child, as a shell pipeline would feed it. */
   function feed(file: string, fifo: string): Promise<number | null> {
-    const child = spawn('bash', ['-c', 'cat "$0" > "$1"', file, fifo], { stdio: 'ignore' });
+    const child = spawn('bash', ['-c', 'exec cat "$0" > "$1"', file, fifo], { stdio: 'ignore' });
+    feeders.push(child);
     return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
 
