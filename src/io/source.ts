@@ -239,10 +239,12 @@ export function streamSource(stream: AsyncIterable<Uint8Array>, name = '<stream>
       return written;
     },
     async close() {
+      // release the underlying stream first: that also ends a read still waiting for data,
+      // which `return()` would otherwise queue behind
       try {
-        await it.return?.();
-      } finally {
         await onClose?.();
+      } finally {
+        await it.return?.();
       }
     },
   };
@@ -301,7 +303,7 @@ const ACCEPTED_INPUTS =
   'expected a path, a file: URL, a Uint8Array or ArrayBuffer, a Node Readable, a Web ReadableStream, an AsyncIterable of Uint8Array, or a ByteSource';
 
 /** A path as a string; a `file:` URL as its path; other URL schemes are not supported (yet). */
-export function toPath(input: string | URL): string {
+export function localPath(input: string | URL): string {
   return typeof input === 'string' ? input : urlPath(input);
 }
 
@@ -375,7 +377,7 @@ function isSharedArrayBuffer(x: unknown): boolean {
 }
 
 /** What a value is, for an error message: "the number 42", "an object with keys read", "a Socket". */
-export function describeValue(x: unknown): string {
+function describeValue(x: unknown): string {
   if (x === null) return 'null';
   if (x === undefined) return 'undefined';
   if (typeof x === 'string') return `the string ${JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x)}`;

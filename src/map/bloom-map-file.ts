@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { HadoopIOError, UsageError } from '../io/errors.js';
-import { toPath } from '../io/source.js';
+import { localPath } from '../io/source.js';
 import { MapFileReader, openParts, type MapFileReaderOptions } from './map-file-reader.js';
 import { MapFileWriter, createParts, type MapFileWriterOptions } from './map-file-writer.js';
 import { bloomPath } from './map-files.js';
@@ -66,7 +66,7 @@ export class BloomMapFileReader<K = unknown, V = unknown> extends MapFileReader<
   bloom: DynamicBloomFilter | null = null;
 
   static override async open<K = unknown, V = unknown>(dir: string | URL, opts: BloomMapFileReaderOptions = {}): Promise<BloomMapFileReader<K, V>> {
-    const path = toPath(dir);
+    const path = localPath(dir);
     const p = await openParts<K, V>(path, opts);
     const r = new BloomMapFileReader<K, V>(path, p.data, p.index, p.compare, opts);
     const warn = opts.onWarning ?? ((m: string) => process.emitWarning(m));

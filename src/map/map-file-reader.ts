@@ -4,7 +4,7 @@ import { ByteWriter } from '../io/byte-writer.js';
 import type { WritableContext, WritableType } from '../writable/types.js';
 import { defaultRegistry } from '../writable/builtins.js';
 import { ByteReader } from '../io/byte-reader.js';
-import { toPath } from '../io/source.js';
+import { localPath } from '../io/source.js';
 import { SequenceFileReader, type KeyValue, type SequenceFileReaderOptions } from '../seq/reader.js';
 import { closingIterator } from '../seq/closing-iterator.js';
 import { overReadError } from '../seq/over-read.js';
@@ -72,7 +72,7 @@ export class MapFileReader<K = unknown, V = unknown> implements AsyncIterable<Ke
 
   /** Open a MapFile directory (a path or a `file:` URL). */
   static async open<K = unknown, V = unknown>(dir: string | URL, opts: MapFileReaderOptions = {}): Promise<MapFileReader<K, V>> {
-    const path = toPath(dir);
+    const path = localPath(dir);
     const parts = await openParts<K, V>(path, opts);
     return new MapFileReader<K, V>(path, parts.data, parts.index, parts.compare, opts);
   }

@@ -235,6 +235,29 @@ describe('reader.stream()', () => {
     });
   });
 
+  it('destroying it while the input has stalled does not wait for data that never comes', async () => {
+    const bytes = new Uint8Array(readFileSync(NONE));
+    let cancelled = false;
+    const stalled = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(bytes.slice(0, 2000)); // the header and a few records, then nothing
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const r = await SequenceFileReader.open<string, string>(stalled);
+    const s = r.stream();
+    const keys: string[] = [];
+    s.on('data', (rec: { key: string }) => keys.push(rec.key));
+    while (keys.length < 3) await new Promise((res) => setImmediate(res));
+    s.destroy();
+    await new Promise((res) => s.once('close', res));
+    expect(r.isClosed).toBe(true);
+    expect(cancelled).toBe(true);
+    expect(keys).toEqual(expectedKeys(NONE).slice(0, keys.length));
+  });
+
   it('fails with the typed errors of the reader', async () => {
     const bytes = new Uint8Array(readFileSync(NONE)).slice(0, 5000);
     const r = await SequenceFileReader.open(bytes, { name: 'cut.seq' });
