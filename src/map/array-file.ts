@@ -36,12 +36,12 @@ export class ArrayFileWriter<V = unknown> {
 }
 
 /** Reads an ArrayFile: `get(n)`, `seek(n)` then `next()`, and `key()` for the index last read. */
-export class ArrayFileReader<V = unknown> {
+export class ArrayFileReader<V = unknown> implements AsyncDisposable {
   private current = -1n;
 
   private constructor(readonly map: MapFileReader<bigint, V>) {}
 
-  static async open<V = unknown>(dir: string, opts: MapFileReaderOptions = {}): Promise<ArrayFileReader<V>> {
+  static async open<V = unknown>(dir: string | URL, opts: MapFileReaderOptions = {}): Promise<ArrayFileReader<V>> {
     return new ArrayFileReader<V>(await MapFileReader.open<bigint, V>(dir, opts));
   }
 
@@ -68,7 +68,13 @@ export class ArrayFileReader<V = unknown> {
     return this.current;
   }
 
+  /** Release the data file. Idempotent. */
   close(): Promise<void> {
+    return this.map.close();
+  }
+
+  /** `await using` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
     return this.map.close();
   }
 }

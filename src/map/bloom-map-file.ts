@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { FileSink } from '../io/sink.js';
 import { HadoopIOError, UsageError } from '../io/errors.js';
+import { localPath } from '../io/source.js';
 import { MapFileReader, openParts, type MapFileReaderOptions } from './map-file-reader.js';
 import { MapFileWriter, createParts, type MapFileWriterOptions } from './map-file-writer.js';
 import { bloomPath } from './map-files.js';
@@ -75,15 +76,16 @@ export class BloomMapFileReader<K = unknown, V = unknown> extends MapFileReader<
   /** The filter, or null when it could not be read. */
   bloom: DynamicBloomFilter | null = null;
 
-  static override async open<K = unknown, V = unknown>(dir: string, opts: BloomMapFileReaderOptions = {}): Promise<BloomMapFileReader<K, V>> {
-    const p = await openParts<K, V>(dir, opts);
-    const r = new BloomMapFileReader<K, V>(dir, p.data, p.index, p.compare, opts);
+  static override async open<K = unknown, V = unknown>(dir: string | URL, opts: BloomMapFileReaderOptions = {}): Promise<BloomMapFileReader<K, V>> {
+    const path = localPath(dir);
+    const p = await openParts<K, V>(path, opts);
+    const r = new BloomMapFileReader<K, V>(path, p.data, p.index, p.compare, opts);
     const warn = opts.onWarning ?? ((m: string) => process.emitWarning(m));
-    const path = bloomPath(dir);
+    const bloomFile = bloomPath(path);
     try {
-      r.bloom = DynamicBloomFilter.fromBytes(new Uint8Array(await readFile(path)), path);
+      r.bloom = DynamicBloomFilter.fromBytes(new Uint8Array(await readFile(bloomFile)), bloomFile);
     } catch (e) {
-      const why = e instanceof HadoopIOError ? e.message : `${path}: ${(e as Error).message}`;
+      const why = e instanceof HadoopIOError ? e.message : `${bloomFile}: ${(e as Error).message}`;
       warn(`bloom filter disabled, falling back to the index: ${why}`);
     }
     return r;

@@ -4,7 +4,10 @@ import { ByteWriter } from '../io/byte-writer.js';
 import type { WritableContext, WritableType } from '../writable/types.js';
 import { defaultRegistry } from '../writable/builtins.js';
 import { ByteReader } from '../io/byte-reader.js';
+import { localPath } from '../io/source.js';
 import { SequenceFileReader, type KeyValue, type SequenceFileReaderOptions } from '../seq/reader.js';
+import { closingIterator } from '../seq/closing-iterator.js';
+import { overReadError } from '../seq/over-read.js';
 import type { RawRecord } from '../seq/raw-record.js';
 import { keyComparator, type RawComparator } from './key-order.js';
 import { MapIndex } from './map-index.js';
@@ -39,7 +42,7 @@ export interface ClosestOptions {
  * with duplicate keys `get` returns the first one; after `seek(key)`,
  * `next()` returns the entry found (Hadoop's returns the one after it).
  */
-export class MapFileReader<K = unknown, V = unknown> implements AsyncIterable<KeyValue<K, V>> {
+export class MapFileReader<K = unknown, V = unknown> implements AsyncIterable<KeyValue<K, V>>, AsyncDisposable {
   readonly keyType: WritableType<K>;
   readonly valueType: WritableType<V>;
   /** Where the first record starts (the data header's length). */
@@ -67,9 +70,11 @@ export class MapFileReader<K = unknown, V = unknown> implements AsyncIterable<Ke
     this.decodeReader = new ByteReader(new Uint8Array(0), { file: data.name });
   }
 
-  static async open<K = unknown, V = unknown>(dir: string, opts: MapFileReaderOptions = {}): Promise<MapFileReader<K, V>> {
-    const parts = await openParts<K, V>(dir, opts);
-    return new MapFileReader<K, V>(dir, parts.data, parts.index, parts.compare, opts);
+  /** Open a MapFile directory (a path or a `file:` URL). */
+  static async open<K = unknown, V = unknown>(dir: string | URL, opts: MapFileReaderOptions = {}): Promise<MapFileReader<K, V>> {
+    const path = localPath(dir);
+    const parts = await openParts<K, V>(path, opts);
+    return new MapFileReader<K, V>(path, parts.data, parts.index, parts.compare, opts);
   }
 
   /** Number of entries in the in-memory index. */
@@ -141,11 +146,20 @@ export class MapFileReader<K = unknown, V = unknown> implements AsyncIterable<Ke
     await this.data.seek(this.firstPosition);
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<KeyValue<K, V>> {
-    for (;;) {
-      const e = await this.next();
-      if (e === undefined) return;
-      yield e;
+  /** The entries from the current position in key order; closes the reader when the loop ends, breaks or throws. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<KeyValue<K, V>> & AsyncDisposable {
+    return closingIterator(this.entries(), () => this.close());
+  }
+
+  private async *entries(): AsyncGenerator<KeyValue<K, V>, void, undefined> {
+    try {
+      for (;;) {
+        const e = await this.next();
+        if (e === undefined) return;
+        yield e;
+      }
+    } finally {
+      await this.close().catch(() => {});
     }
   }
 
@@ -180,8 +194,15 @@ export class MapFileReader<K = unknown, V = unknown> implements AsyncIterable<Ke
     return k === undefined ? undefined : this.decodeRaw(this.keyType, k);
   }
 
+  /** Release the data file. Idempotent; lookups afterwards are a UsageError. */
   async close(): Promise<void> {
+    this.pending = null;
     await this.data.close();
+  }
+
+  /** `await using map = await MapFileReader.open(dir)` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /**
@@ -212,7 +233,8 @@ export class MapFileReader<K = unknown, V = unknown> implements AsyncIterable<Ke
     r.reset(bytes, 0, bytes.length);
     try {
       return type.read(r, this.ctx);
-    } catch (e) {
+    } catch (err) {
+      const e = overReadError(err, 'bytes', type.className, bytes.length, this.data.name, undefined);
       if (e instanceof HadoopIOError) throw e.locate(this.data.name);
       throw new CorruptFileError(`cannot decode ${type.className}: ${(e as Error).message}`, { file: this.data.name, cause: e });
     }

@@ -35,10 +35,10 @@ export class SetFileWriter<K = unknown> {
 }
 
 /** Reads a SetFile: `has(key)`, `seek(key)` then `nextKey()` to walk keys in order. */
-export class SetFileReader<K = unknown> {
+export class SetFileReader<K = unknown> implements AsyncDisposable {
   private constructor(readonly map: MapFileReader<K, null>) {}
 
-  static async open<K = unknown>(dir: string, opts: MapFileReaderOptions = {}): Promise<SetFileReader<K>> {
+  static async open<K = unknown>(dir: string | URL, opts: MapFileReaderOptions = {}): Promise<SetFileReader<K>> {
     return new SetFileReader<K>(await MapFileReader.open<K, null>(dir, opts));
   }
 
@@ -56,7 +56,13 @@ export class SetFileReader<K = unknown> {
     return (await this.map.next())?.key;
   }
 
+  /** Release the data file. Idempotent. */
   close(): Promise<void> {
+    return this.map.close();
+  }
+
+  /** `await using` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
     return this.map.close();
   }
 }

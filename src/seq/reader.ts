@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { BufferedInput } from '../io/buffered-input.js';
 import { ByteReader } from '../io/byte-reader.js';
 import { CorruptFileError, HadoopIOError, LimitExceededError, TruncatedFileError, UsageError } from '../io/errors.js';
@@ -13,6 +14,8 @@ import { defaultRegistry } from '../writable/builtins.js';
 import { SYNC_ESCAPE, SYNC_HASH_SIZE, SYNC_SIZE } from './constants.js';
 import { parseHeader, type SequenceFileHeader } from './header.js';
 import { RawRecord } from './raw-record.js';
+import { closingIterator } from './closing-iterator.js';
+import { overReadError } from './over-read.js';
 
 export interface SequenceFileReaderOptions {
   /** Writable classes to decode with (default: the built-in registry). */
@@ -86,8 +89,14 @@ export interface ReaderObserver {
  * BLOCK). Iterate decoded records with `for await (const { key, value } of
  * reader)`, or raw bytes with `reader.raw()`. Parsing is synchronous over a
  * read-ahead window; the only awaits are window refills.
+ *
+ * Lifecycle: the iterators (`for await`, `raw()`, `batches()`, `stream()`)
+ * close the reader when they end, break, or fail. The manual API (`next()`,
+ * `nextRaw()`, `forEach()`, `forEachRaw()`, `seek()`, `sync()`) never closes,
+ * so it can be called again after a seek: call `close()` (or use
+ * `await using`) when done. After `close()` every read is a UsageError.
  */
-export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterable<KeyValue<K, V>> {
+export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterable<KeyValue<K, V>>, AsyncDisposable {
   readonly header: SequenceFileHeader;
   readonly keyType: WritableType<K>;
   readonly valueType: WritableType<V>;
@@ -138,6 +147,8 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
   private keyOff = 0;
   private valueOff = 0;
   private pendingSyncBefore = false;
+  private closed = false;
+  private closing: Promise<void> | null = null;
 
   private constructor(input: BufferedInput, header: SequenceFileHeader, opts: SequenceFileReaderOptions, limits: ReadLimits) {
     this.input = input;
@@ -156,7 +167,12 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     this.valueReader = new ByteReader(new Uint8Array(0), { file: this.name, limits });
   }
 
-  /** Open a file path, bytes in memory, or any `ByteSource`, and read its header. */
+  /**
+   * Open a path or `file:` URL (a FIFO or device is streamed), bytes in memory
+   * (`Uint8Array`, `ArrayBuffer`, any view), a Node Readable, a Web
+   * ReadableStream, an async iterable of chunks, or a `ByteSource`, and read
+   * its header. Anything else is a UsageError.
+   */
   static async open<K = unknown, V = unknown>(input: SourceInput, opts: SequenceFileReaderOptions = {}): Promise<SequenceFileReader<K, V>> {
     // A damaged file being recovered is read past its checksum errors: the structure checks find the damage
     const verifyChecksum = opts.verifyChecksum ?? (opts.recover ? false : undefined);
@@ -208,48 +224,126 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     }
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<KeyValue<K, V>> {
-    for (;;) {
-      const raw = this.step();
-      if (raw === undefined) {
-        await this.fill();
-        continue;
+  /** Decoded records; the reader is closed when the loop ends, breaks or throws. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<KeyValue<K, V>> & AsyncDisposable {
+    return closingIterator(this.records(), () => this.close());
+  }
+
+  private async *records(): AsyncGenerator<KeyValue<K, V>, void, undefined> {
+    try {
+      for (;;) {
+        const raw = this.step();
+        if (raw === undefined) {
+          await this.fill();
+          continue;
+        }
+        if (raw === null) return;
+        const kv = this.decodeRecord(raw);
+        if (kv !== undefined) yield kv;
       }
-      if (raw === null) return;
-      const kv = this.decodeRecord(raw);
-      if (kv !== undefined) yield kv;
+    } finally {
+      await this.closeAfterIteration();
     }
   }
 
-  /** Raw records (reused object: copy what you keep). */
-  async *raw(): AsyncIterableIterator<RawRecord> {
-    for (;;) {
-      const raw = this.step();
-      if (raw === undefined) {
-        await this.fill();
-        continue;
+  /** Raw records (reused object: copy what you keep); closes the reader as the loop stops. */
+  raw(): AsyncIterableIterator<RawRecord> & AsyncDisposable {
+    return closingIterator(this.rawRecords(), () => this.close());
+  }
+
+  private async *rawRecords(): AsyncGenerator<RawRecord, void, undefined> {
+    try {
+      for (;;) {
+        const raw = this.step();
+        if (raw === undefined) {
+          await this.fill();
+          continue;
+        }
+        if (raw === null) return;
+        yield raw;
       }
-      if (raw === null) return;
-      yield raw;
+    } finally {
+      await this.closeAfterIteration();
     }
   }
 
   /**
    * Records in batches, decoded synchronously from each read-ahead chunk:
    * the fastest way through a file (one await per batch, not per record).
+   * Closes the reader as the loop stops.
    */
-  async *batches(maxRecords = 4096): AsyncIterableIterator<KeyValue<K, V>[]> {
-    for (;;) {
-      const batch: KeyValue<K, V>[] = [];
-      let raw: RawRecord | null | undefined;
-      while (batch.length < maxRecords && (raw = this.step()) != null) {
-        const kv = this.decodeRecord(raw);
-        if (kv !== undefined) batch.push(kv);
+  batches(maxRecords = 4096): AsyncIterableIterator<KeyValue<K, V>[]> & AsyncDisposable {
+    return closingIterator(this.recordBatches(maxRecords), () => this.close());
+  }
+
+  private async *recordBatches(maxRecords: number): AsyncGenerator<KeyValue<K, V>[], void, undefined> {
+    try {
+      for (;;) {
+        const batch: KeyValue<K, V>[] = [];
+        let raw: RawRecord | null | undefined;
+        while (batch.length < maxRecords && (raw = this.step()) != null) {
+          const kv = this.decodeRecord(raw);
+          if (kv !== undefined) batch.push(kv);
+        }
+        if (batch.length > 0) yield batch;
+        if (raw === null) return;
+        if (raw === undefined) await this.fill();
       }
-      if (batch.length > 0) yield batch;
-      if (raw === null) return;
-      if (raw === undefined) await this.fill();
+    } finally {
+      await this.closeAfterIteration();
     }
+  }
+
+  /**
+   * The decoded records as an object-mode Node Readable of `{ key, value }`,
+   * for `stream.pipeline()`: it reads ahead only while the consumer keeps up
+   * (backpressure), closes the reader when it ends or is destroyed, and
+   * fails with the reader's typed errors.
+   */
+  stream(opts: { highWaterMark?: number } = {}): Readable {
+    this.assertOpen();
+    // `wanted`: the stream asked for more since the last push was refused; the pump runs
+    // synchronously through buffered records and awaits only to refill the window.
+    let wanted = false;
+    let pumping = false;
+    const pump = async (out: Readable): Promise<void> => {
+      while (wanted) {
+        const raw = this.step();
+        if (raw === undefined) {
+          await this.fill();
+          if (out.destroyed) break;
+          continue;
+        }
+        if (raw === null) {
+          out.push(null);
+          break;
+        }
+        const kv = this.decodeRecord(raw);
+        if (kv === undefined) continue;
+        wanted = false;
+        if (out.push(kv)) wanted = true; // a read() during the push sets it too
+      }
+      pumping = false;
+    };
+    return new Readable({
+      objectMode: true,
+      highWaterMark: opts.highWaterMark ?? 64,
+      read() {
+        wanted = true;
+        if (pumping) return;
+        pumping = true;
+        pump(this).catch((e: unknown) => {
+          pumping = false;
+          this.destroy(e as Error);
+        });
+      },
+      destroy: (err, cb) => {
+        this.close().then(
+          () => cb(err),
+          (e: unknown) => cb(err ?? (e as Error)),
+        );
+      },
+    });
   }
 
   /**
@@ -297,6 +391,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
 
   /** One parsing step; in recovery mode a corrupt region schedules a resync instead of throwing. */
   private step(): RawRecord | null | undefined {
+    if (this.closed) throw this.closedError();
     if (!this.recover) return this.tryNextRaw();
     const at = this.input.position;
     try {
@@ -341,7 +436,8 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     let v: T;
     try {
       v = type.read(r, this.ctx);
-    } catch (e) {
+    } catch (err) {
+      const e = overReadError(err, what, type.className, end - start, this.name, position);
       if (e instanceof HadoopIOError) {
         e.offset = undefined;
         throw e.locate(this.name, position);
@@ -366,6 +462,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
    * or `position`, or a sync escape.
    */
   async seek(pos: number): Promise<void> {
+    this.assertOpen();
     this.resetBlock();
     this.blocksRead = 0;
     this.syncSeen = false;
@@ -379,6 +476,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
    */
   async sync(pos: number): Promise<void> {
     const marker = this.header.sync;
+    this.assertOpen();
     const end = this.input.source.size ?? Number.POSITIVE_INFINITY;
     if (marker === null) throw new CorruptFileError('version 1 files have no sync markers to seek to', { file: this.name });
     this.resetBlock();
@@ -421,8 +519,33 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     this.end = offset;
   }
 
-  async close(): Promise<void> {
-    await this.input.close();
+  /** Release the file handle or stream. Idempotent; reads afterwards are a UsageError. */
+  close(): Promise<void> {
+    this.closed = true;
+    return (this.closing ??= this.input.close());
+  }
+
+  /** `await using reader = await SequenceFileReader.open(...)` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** True once `close()` was called (or an iterator closed the reader). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** An iterator's own close: after an error in the loop, a failing close must not hide that error. */
+  private async closeAfterIteration(): Promise<void> {
+    await this.close().catch(() => {});
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw this.closedError();
+  }
+
+  private closedError(): UsageError {
+    return new UsageError('reader is closed', { file: this.name });
   }
 
   private resetBlock(): void {
@@ -436,6 +559,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
 
   /** Refill the read-ahead window so the parser gets the bytes it asked for. */
   private async fill(): Promise<void> {
+    this.assertOpen();
     if (this.resyncFrom !== null) {
       // recovery: carry on at the next sync marker after the corrupt region
       const { offset, reason } = this.resyncFrom;

@@ -4,6 +4,9 @@ import { UsageError } from '../io/errors.js';
 import type { WritableContext, WritableRegistryLike, WritableType } from './types.js';
 import { rawWritableType } from './raw-writable.js';
 
+/** The package a class name without one is looked up in. */
+const HADOOP_IO_PACKAGE = 'org.apache.hadoop.io.';
+
 /** What a user supplies to plug in their own Writable class. */
 export interface WritableClassDefinition<T> {
   /** The Java class name written in file headers. */
@@ -56,16 +59,21 @@ export class WritableRegistry implements WritableRegistryLike {
     return type;
   }
 
+  /**
+   * The type registered under a class name. A name without a package (`Text`,
+   * `LongWritable`) means `org.apache.hadoop.io.<name>` when that is
+   * registered, as in seqcat; the type's `className` is always the full name.
+   */
   get(className: string): WritableType | undefined {
-    return this.types.get(className);
+    return this.types.get(className) ?? (className.includes('.') ? undefined : this.types.get(HADOOP_IO_PACKAGE + className));
   }
 
   has(className: string): boolean {
-    return this.types.has(className);
+    return this.get(className) !== undefined;
   }
 
   resolve(className: string): WritableType {
-    const t = this.types.get(className);
+    const t = this.get(className);
     if (t) return t;
     let r = this.raw.get(className);
     if (!r) this.raw.set(className, (r = rawWritableType(className)));
