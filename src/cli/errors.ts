@@ -1,4 +1,4 @@
-import { CorruptFileError, HadoopIOError, UsageError } from '../io/errors.js';
+import { CorruptFileError, HadoopIOError, LimitExceededError, UsageError } from '../io/errors.js';
 
 /** Exit codes: 0 ok, 1 bad data or I/O failure, 2 usage. */
 export const EXIT_OK = 0;
@@ -23,6 +23,10 @@ export function describeError(e: unknown): { line: string; code: number } {
     return { line: `seqcat: ${oneLine(e.message)} (see '${help}')`, code: EXIT_USAGE };
   }
   if (e instanceof UsageError) return { line: `seqcat: ${oneLine(e.message)}`, code: EXIT_USAGE };
+  if (e instanceof LimitExceededError) {
+    const flag = limitFlag(e.reason);
+    return { line: `seqcat: ${oneLine(e.message)}${flag ? ` (raise with ${flag})` : ''}`, code: EXIT_BAD_DATA };
+  }
   if (e instanceof HadoopIOError) return { line: `seqcat: ${oneLine(e.message)}`, code: EXIT_BAD_DATA };
   if (e instanceof RangeError || e instanceof TypeError) {
     // should not happen: a bug, still reported on one line
@@ -35,6 +39,14 @@ export function describeError(e: unknown): { line: string; code: number } {
 /** Fill in the file name of a typed error raised without one. */
 export function locateError(e: unknown, file: string): unknown {
   return e instanceof HadoopIOError ? e.locate(file) : e;
+}
+
+/** The option that raises the limit a LimitExceededError hit, from its reason (see src/io/limits.ts). */
+export function limitFlag(reason: string): string | undefined {
+  if (/elements, over the limit/.test(reason)) return '--max-elements';
+  if (/decompressed|data exceeds the limit|block claims \d+ bytes, over the limit/.test(reason)) return '--max-decompressed';
+  if (/exceeds the limit of \d+ bytes/.test(reason)) return '--max-buffer';
+  return undefined;
 }
 
 function oneLine(s: string): string {

@@ -30,8 +30,10 @@ export function usage(): string {
     'Commands:',
     ...Object.values(COMMANDS).map((c) => `  ${c.name.padEnd(8)} ${c.summary}`),
     '',
-    'With no command, `seqcat FILE...` is `seqcat cat FILE...`. A MapFile directory reads its data file;',
-    '`-` is stdin (or stdout for an output). Run `seqcat COMMAND --help` for options and examples.',
+    'With no command, `seqcat FILE...` is `seqcat cat FILE...`. A MapFile directory reads its data file, a',
+    'job output directory its part-* files; quoted globs are expanded; `-` is stdin (or stdout for an output),',
+    'and stdin is read when no file is given. User classes: --classes FILE or $SEQCAT_CLASSES (see',
+    '`seqcat cat --help`). Run `seqcat COMMAND --help` for options and examples.',
     '',
     'Examples:',
     '  seqcat part-00000                       records as key<TAB>value',
@@ -88,8 +90,9 @@ function shortParseError(m: string): string {
 export async function main(argv: string[]): Promise<number> {
   const out = new LineOutput();
   try {
-    if (argv.length === 0) throw new CliUsageError('no command or file given');
-    const first = argv[0]!;
+    // `seqcat < file` (or a pipe) is `seqcat cat -`
+    if (argv.length === 0 && process.stdin.isTTY) throw new CliUsageError('no command or file given');
+    const first = argv[0] ?? '-';
     if (first === '--help' || first === '-h' || first === 'help') {
       const c = argv[1] === undefined ? undefined : COMMANDS[argv[1]];
       if (argv[1] !== undefined && !c) throw new CliUsageError(`help: unknown command '${argv[1]}'`);
