@@ -29,18 +29,22 @@ export function inputArgs(files: string[], command: string): string[] {
 /**
  * Turn arguments into the files to read, in order: a quoted glob
  * (`'out/part-*'`) becomes its matches (none is an error), a job output
- * directory its `part-*` files in name order. Everything else stays as given.
+ * directory its `part-*` files in name order; empty files either brings in
+ * are left out. Everything else stays as given.
  */
 export async function expandInputs(args: string[]): Promise<Input[]> {
   const out: Input[] = [];
   for (const arg of args) {
     let paths = [arg];
     if (arg !== STDIO && hasGlob(arg) && !(await exists(arg))) {
-      paths = await expandGlob(arg);
-      if (paths.length === 0) {
+      const matched = await expandGlob(arg);
+      if (matched.length === 0) {
         out.push({ path: arg, error: new IOFailureError('no such file (the pattern matches nothing)', { file: arg }) });
         continue;
       }
+      // as in a directory, empty files (an idle reducer's part) hold nothing to read
+      paths = [];
+      for (const p of matched) if (!(await isEmptyFile(p))) paths.push(p);
     }
     for (const p of paths) {
       try {
@@ -91,13 +95,13 @@ async function jobParts(path: string): Promise<string[] | null> {
     throw new UsageError('is a directory without part-* files or a MapFile data file', { file: path });
   }
   const keep: string[] = [];
-  for (const n of parts) {
-    const p = join(path, n);
-    const s = await stat(p).catch(() => null);
-    if (s?.isFile() && s.size === 0) continue;
-    keep.push(p);
-  }
+  for (const n of parts) if (!(await isEmptyFile(join(path, n)))) keep.push(join(path, n));
   return keep;
+}
+
+async function isEmptyFile(p: string): Promise<boolean> {
+  const s = await stat(p).catch(() => null);
+  return !!s?.isFile() && s.size === 0;
 }
 
 async function isFile(p: string): Promise<boolean> {

@@ -5,7 +5,7 @@ import { createRegistry } from '../writable/builtins.js';
 import type { WritableRegistry } from '../writable/registry.js';
 import { classFiles, loadClasses } from './classes.js';
 import type { CommandOption } from './commands/index.js';
-import { CliUsageError } from './errors.js';
+import { CliUsageError, setRunLimits } from './errors.js';
 
 /** What every command that reads SequenceFiles is opened with: this run's registries, limits and checksum choice. */
 export interface ReadContext {
@@ -39,6 +39,7 @@ export async function readContext(values: Record<string, unknown>, command: stri
   if (maxDecompressed !== undefined) limits.maxDecompressedBytes = maxDecompressed;
   else if (maxBuffer !== undefined && maxBuffer > DEFAULT_LIMITS.maxDecompressedBytes) limits.maxDecompressedBytes = maxBuffer;
   if (maxElements !== undefined) limits.maxElements = maxElements;
+  setRunLimits(limits);
   return { registry, codecs, limits, verifyChecksum: values['skip-crc'] ? false : undefined };
 }
 
