@@ -48,9 +48,9 @@ export function usage(): string {
 export function commandHelp(c: Command): string {
   const opts = Object.entries(c.options).map(([name, o]) => {
     const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.arg ? ` ${o.arg}` : ''}`;
-    return `  ${flag.padEnd(26)} ${o.help ?? ''}`.trimEnd();
+    return `  ${flag.padEnd(28)} ${o.help ?? ''}`.trimEnd();
   });
-  opts.push(`  ${'-h, --help'.padEnd(26)} this help`);
+  opts.push(`  ${'-h, --help'.padEnd(28)} this help`);
   return [
     `Usage: seqcat ${c.usage}`,
     '',
