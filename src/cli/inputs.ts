@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SequenceFileReader, type SequenceFileReaderOptions } from '../seq/reader.js';
@@ -145,8 +146,21 @@ export async function openInput(
     const reader = await SequenceFileReader.open(streamSource(process.stdin, '<stdin>'), o);
     return { reader, size, dataPath };
   }
+  if (kind === 'file' && size === undefined && (await isSpecial(dataPath))) {
+    // a FIFO, `<(...)`, /dev/stdin: its size is not its length, so stream it
+    const reader = await SequenceFileReader.open(streamSource(createReadStream(dataPath), dataPath), o);
+    return { reader, size, dataPath };
+  }
   const reader = await SequenceFileReader.open(dataPath, o);
   return { reader, size, dataPath };
+}
+
+/** Exists and is neither a regular file nor a directory. */
+export async function isSpecial(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => !s.isFile() && !s.isDirectory(),
+    () => false,
+  );
 }
 
 /** Whether a path exists (for telling a mistyped command from a missing file). */

@@ -5,7 +5,7 @@ import { createGunzip } from 'node:zlib';
 import { CorruptFileError } from '../io/errors.js';
 import { ioError, streamSource } from '../io/source.js';
 import { SequenceFileReader } from '../seq/reader.js';
-import { openInput, resolveInput, STDIO } from './inputs.js';
+import { isSpecial, openInput, resolveInput, STDIO } from './inputs.js';
 import type { LineOutput } from './output.js';
 import { readerOptions, type ReadContext } from './read-context.js';
 import { Ring } from './tail.js';
@@ -25,8 +25,10 @@ export type RecordsOrText =
  * text; anything else is opened as a SequenceFile, which then says why not.
  */
 export async function openRecordsOrText(path: string, ctx: ReadContext): Promise<RecordsOrText> {
-  if (path === STDIO) return openStdin(ctx);
-  const { kind, dataPath } = await resolveInput(path);
+  if (path === STDIO) return openStream(process.stdin, '<stdin>', ctx);
+  const { kind, dataPath, size } = await resolveInput(path);
+  // a FIFO, `<(...)`, /dev/stdin: read once, as a stream (sniffing it apart would lose its first bytes)
+  if (kind === 'file' && size === undefined && (await isSpecial(path))) return openStream(createReadStream(path), path, ctx);
   if (kind === 'file') {
     const head = await sniff(path);
     if (head !== null && !isSeq(head)) {
@@ -37,8 +39,9 @@ export async function openRecordsOrText(path: string, ctx: ReadContext): Promise
   return { kind: 'records', ...(await openInput(path, ctx)), dataPath };
 }
 
-async function openStdin(ctx: ReadContext): Promise<RecordsOrText> {
-  const it = (process.stdin as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+/** Recognise a stream from its first bytes, then hand all of it on. */
+async function openStream(stream: AsyncIterable<Uint8Array>, name: string, ctx: ReadContext): Promise<RecordsOrText> {
+  const it = stream[Symbol.asyncIterator]();
   // enough of the start to recognise it (a pipe may hand over a byte at a time)
   const first: Uint8Array[] = [];
   let have = 0;
@@ -66,13 +69,12 @@ async function openStdin(ctx: ReadContext): Promise<RecordsOrText> {
       await it.return?.();
     }
   }
-  const name = '<stdin>';
   if (!isSeq(head)) {
     if (isGzip(head)) return { kind: 'text', name, chunks: gunzip(all(), name) };
     if (looksLikeText(head.subarray(0, SNIFF_BYTES))) return { kind: 'text', name, chunks: all() };
   }
   const reader = await SequenceFileReader.open(streamSource(all(), name), readerOptions(ctx));
-  return { kind: 'records', reader, size: undefined, dataPath: STDIO };
+  return { kind: 'records', reader, size: undefined, dataPath: name === '<stdin>' ? STDIO : name };
 }
 
 /** The first bytes of a regular file, or null when it cannot be read (the reader then reports why). */

@@ -49,31 +49,26 @@ describe('the corpus with { "fixtures.TextArrayWritable": { "arrayOf": "org.apac
     }
   });
 
-  describe.concurrent('every file dumps exactly as Hadoop read it', () => {
+  describe.concurrent('every file dumps exactly as Hadoop read it, and dump --full | create --from-dump - rebuilds it', () => {
     for (const e of seqEntries) {
       it(e.path, async () => {
-        const r = await seqcat(['dump', '--classes', CLASSES, join(HADOOP_DIR, e.path)]);
+        const d = tmp();
+        const out = join(d, 'rebuilt.seq');
+        const dumped = join(d, 'dump.jsonl');
+        const file = join(HADOOP_DIR, e.path);
+        const r = await shell(`seqcat dump --full "${file}" | tee "${dumped}" | seqcat create "${out}" --from-dump -`, { env: { SEQCAT_CLASSES: CLASSES } });
         expect(r.stderr).toBe('');
         expect(r.code).toBe(0);
-        const ours = r.stdout.split('\n').filter((l) => l.length > 0);
+        expect(await raw(out)).toEqual(await raw(file));
         const want = expectedLines(e);
+        // --full differs from the plain dump only where Hadoop's output summarises a field over 64 KiB
+        let ours = readFileSync(dumped, 'utf8').split('\n').filter((l) => l.length > 0);
+        if (want.some((l) => l.includes('Hex":null'))) {
+          const plain = await seqcat(['dump', '--classes', CLASSES, file]);
+          expect(plain.code).toBe(0);
+          ours = plain.stdout.split('\n').filter((l) => l.length > 0);
+        }
         for (let i = 0; i < Math.max(ours.length, want.length); i++) expect(ours[i], `line ${i + 1}`).toEqual(want[i]);
-      });
-    }
-  });
-
-  describe.concurrent('dump --full | create --from-dump - rebuilds every file with the same records', () => {
-    for (const e of seqEntries) {
-      it(e.path, async () => {
-        const out = join(tmp(), 'rebuilt.seq');
-        const r = await shell(`seqcat dump --full "${join(HADOOP_DIR, e.path)}" | seqcat create "${out}" --from-dump -`, { env: { SEQCAT_CLASSES: CLASSES } });
-        expect(r.stderr).toBe('');
-        expect(r.code).toBe(0);
-        expect(await raw(out)).toEqual(await raw(join(HADOOP_DIR, e.path)));
-        // and it still reads as Hadoop's text with the class
-        const back = await seqcat(['cat', '--classes', CLASSES, out]);
-        const orig = await seqcat(['cat', '--classes', CLASSES, join(HADOOP_DIR, e.path)]);
-        expect(back.stdout).toBe(orig.stdout);
       });
     }
   });

@@ -120,6 +120,14 @@ describe.concurrent('stdin when no file is given', () => {
     expect((await seqcat(['json'], { input })).stdout.split('\n').filter((l) => l)).toHaveLength(100);
   });
 
+  it('FIFOs and process substitution are read as streams, SequenceFile or text', async () => {
+    const r = await shell(`seqcat count <(cat "${f}"); seqcat tail -n 1 <(cat "${f}"); seqcat cat <(cat "${join(SEQ, 'codec/none.seq')}") | wc -l`);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`100\n${ints.split('\n').slice(-2).join('\n')}150\n`);
+    const g = await shell(`seqcat cat <(printf 'a\\tb\\n' | gzip -c)`);
+    expect(g.stdout).toBe('a\tb\n');
+  });
+
   it('with stdin a terminal, no file is a usage error', async () => {
     // `script` gives the command a terminal for stdin
     const r = await shell(`script -qec "$SEQCAT_NODE $SEQCAT_CLI tail" /dev/null < /dev/null`);
