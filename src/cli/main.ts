@@ -40,6 +40,8 @@ export function usage(): string {
     '  seqcat tail -n 5 part-00000             the last 5 records, read from near the end',
     '  seqcat info part-00000                  classes, codec, metadata, blocks, sync markers',
     '  seqcat json part-00000 | jq .value      records as JSON Lines',
+    "  seqcat count out/ 'logs/*/part-*'       a job output directory, a glob seqcat expands",
+    '  seqcat --classes my.json part-00000     with your ArrayWritable/GenericWritable subclasses',
     '',
     'Exit codes: 0 ok, 1 bad data or I/O error, 2 usage error.',
   ].join('\n');
