@@ -30,14 +30,18 @@ export function usage(): string {
     'Commands:',
     ...Object.values(COMMANDS).map((c) => `  ${c.name.padEnd(8)} ${c.summary}`),
     '',
-    'With no command, `seqcat FILE...` is `seqcat cat FILE...`. A MapFile directory reads its data file;',
-    '`-` is stdin (or stdout for an output). Run `seqcat COMMAND --help` for options and examples.',
+    'With no command, `seqcat FILE...` is `seqcat cat FILE...`. A MapFile directory reads its data file, a',
+    'job output directory its part-* files; quoted globs are expanded; `-` is stdin (or stdout for an output),',
+    'and stdin is read when no file is given. User classes: --classes FILE or $SEQCAT_CLASSES (see',
+    '`seqcat cat --help`). Run `seqcat COMMAND --help` for options and examples.',
     '',
     'Examples:',
     '  seqcat part-00000                       records as key<TAB>value',
     '  seqcat tail -n 5 part-00000             the last 5 records, read from near the end',
     '  seqcat info part-00000                  classes, codec, metadata, blocks, sync markers',
     '  seqcat json part-00000 | jq .value      records as JSON Lines',
+    "  seqcat count out/ 'logs/*/part-*'       a job output directory, a glob seqcat expands",
+    '  seqcat --classes my.json part-00000     with your ArrayWritable/GenericWritable subclasses',
     '',
     'Exit codes: 0 ok, 1 bad data or I/O error, 2 usage error.',
   ].join('\n');
@@ -46,9 +50,9 @@ export function usage(): string {
 export function commandHelp(c: Command): string {
   const opts = Object.entries(c.options).map(([name, o]) => {
     const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.arg ? ` ${o.arg}` : ''}`;
-    return `  ${flag.padEnd(26)} ${o.help ?? ''}`.trimEnd();
+    return `  ${flag.padEnd(28)} ${o.help ?? ''}`.trimEnd();
   });
-  opts.push(`  ${'-h, --help'.padEnd(26)} this help`);
+  opts.push(`  ${'-h, --help'.padEnd(28)} this help`);
   return [
     `Usage: seqcat ${c.usage}`,
     '',
@@ -88,8 +92,9 @@ function shortParseError(m: string): string {
 export async function main(argv: string[]): Promise<number> {
   const out = new LineOutput();
   try {
-    if (argv.length === 0) throw new CliUsageError('no command or file given');
-    const first = argv[0]!;
+    // `seqcat < file` (or a pipe) is `seqcat cat -`
+    if (argv.length === 0 && process.stdin.isTTY) throw new CliUsageError('no command or file given');
+    const first = argv[0] ?? '-';
     if (first === '--help' || first === '-h' || first === 'help') {
       const c = argv[1] === undefined ? undefined : COMMANDS[argv[1]];
       if (argv[1] !== undefined && !c) throw new CliUsageError(`help: unknown command '${argv[1]}'`);

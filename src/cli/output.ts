@@ -45,9 +45,14 @@ export class LineOutput {
    * output has waited 100 ms): the caller should `await flush()` soon.
    */
   push(s: string): boolean {
+    return this.text(s + '\n');
+  }
+
+  /** Queue text as it is (no newline added); the same contract as `push`. */
+  text(s: string): boolean {
     if (this.closed) return false;
-    this.parts.push(s, '\n');
-    this.size += s.length + 1;
+    this.parts.push(s);
+    this.size += s.length;
     if (this.size >= this.chunk) return true;
     // lines never wait long, even when the input stalls (a slow pipe on stdin)
     if (this.timer === null) {
@@ -57,7 +62,7 @@ export class LineOutput {
       }, 100);
       this.timer.unref();
     }
-    return (this.parts.length & 127) === 0 && Date.now() - this.lastWrite > 100;
+    return (this.parts.length & 63) === 0 && Date.now() - this.lastWrite > 100;
   }
 
   /** Write out what is queued; throws only for a real write failure (not a closed pipe). */

@@ -41,12 +41,15 @@ describe.concurrent('bad input: one `seqcat: ` line on stderr, exit 1', () => {
   const truncated = join(dir, 'truncated.seq');
   const truncatedBlock = join(dir, 'truncated-block.seq');
   const headerOnly = join(dir, 'cut-header.seq');
+  // binary that is no SequenceFile (text would be printed as text, like `hadoop fs -text`)
+  const binary = join(dir, 'binary.bin');
+  writeFileSync(binary, Buffer.from(Array.from({ length: 256 }, (_, i) => i)));
   writeFileSync(truncated, readFileSync(join(SEQ, 'codec/record-default.seq')).subarray(0, 10_000));
   writeFileSync(truncatedBlock, readFileSync(join(SEQ, 'codec/block-default.seq')).subarray(0, 10_000));
   writeFileSync(headerOnly, readFileSync(join(SEQ, 'codec/none.seq')).subarray(0, 100));
   const cases: [string, string, RegExp][] = [
     ['a missing file', '/nonexistent/part-00000', /^seqcat: \/nonexistent\/part-00000: no such file or directory$/],
-    ['not a SequenceFile', join(ROOT, 'package.json'), /^seqcat: .*package\.json: not a SequenceFile \(no SEQ magic\) \(at byte 0\)$/],
+    ['not a SequenceFile', binary, /^seqcat: .*binary\.bin: not a SequenceFile \(no SEQ magic\) \(at byte 0\)$/],
     ['a truncated RECORD file', truncated, /^seqcat: .*truncated\.seq: file ends inside a record: needed \d+ bytes, \d+ left \(at byte \d+\)$/],
     ['a truncated BLOCK file', truncatedBlock, /^seqcat: .*truncated-block\.seq: file ends inside a block: needed \d+ bytes, \d+ left \(at byte 8907\)$/],
     ['a file cut inside its header', headerOnly, /^seqcat: .*cut-header\.seq: file ends inside the header \(at byte \d+\)$/],
@@ -71,7 +74,11 @@ describe.concurrent('bad input: one `seqcat: ` line on stderr, exit 1', () => {
       expect(r.code).toBe(1);
       const lines = errLines(r);
       expect(lines).toHaveLength(cases.length);
-      for (const [i, [, , line]] of cases.entries()) expect(lines[i]).toMatch(line);
+      for (const [i, [, , line]] of cases.entries()) {
+        // count says how far it got in a file damaged after its header
+        const want = cmd === 'count' && / file ends inside a (record|block)/.test(line.source) ? new RegExp(line.source.replace(': file ends', ': counted \\d+ records before: file ends')) : line;
+        expect(lines[i]).toMatch(want);
+      }
     });
   }
 
@@ -99,12 +106,11 @@ describe.concurrent('bad input: one `seqcat: ` line on stderr, exit 1', () => {
 });
 
 describe.concurrent('usage', () => {
+  // (no file and no command read stdin unless it is a terminal: see inputs.test.ts)
   const usageCases: string[][] = [
-    [],
     ['head', '-n', 'many', join(SEQ, 'codec/none.seq')],
     ['cat', '--frobnicate', join(SEQ, 'codec/none.seq')],
     ['conut', join(SEQ, 'codec/none.seq')],
-    ['tail'],
     ['info', join(SEQ, 'codec/none.seq'), join(SEQ, 'codec/none.seq')],
     ['json', '--fields', 'both', join(SEQ, 'codec/none.seq')],
     ['create', join(tmp(), 'x.seq'), '--key-class', 'NoSuchWritable'],

@@ -1,18 +1,21 @@
 import { CliUsageError, EXIT_OK, describeError, locateError } from '../errors.js';
+import type { Input } from '../inputs.js';
 import type { LineOutput } from '../output.js';
+import { ChecksumError } from '../../io/checksum-file.js';
 import type { SequenceFileReader } from '../../seq/reader.js';
 import type { RawRecord } from '../../seq/raw-record.js';
 
 /**
- * Run `fn` for each input like `cat` does: a file that fails gets its one
- * error line on stderr and the others still run; the exit code is the worst
- * seen. Usage errors stop everything.
+ * Run `fn` for each input like `cat` does: a file that fails (or an argument
+ * that named none) gets its one error line on stderr and the others still
+ * run; the exit code is the worst seen. Usage errors stop everything.
  */
-export async function eachInput(files: string[], out: LineOutput, fn: (file: string) => Promise<void>): Promise<number> {
+export async function eachInput(inputs: Input[], out: LineOutput, fn: (file: string) => Promise<void>): Promise<number> {
   let code = EXIT_OK;
-  for (const f of files) {
+  for (const { path: f, error } of inputs) {
     if (out.closed) break;
     try {
+      if (error !== undefined) throw error;
       await fn(f);
     } catch (e) {
       if (e instanceof CliUsageError) throw e;
@@ -50,9 +53,51 @@ export async function pumpRecords(reader: SequenceFileReader, out: LineOutput, f
   return n;
 }
 
-/** `key<TAB>value` with Java `toString()`, as `hadoop fs -text` prints. */
-export function textLine(reader: SequenceFileReader): (raw: RawRecord) => string {
-  const kt = reader.keyType;
-  const vt = reader.valueType;
-  return (raw) => `${kt.toString(reader.decodeKey(raw))}\t${vt.toString(reader.decodeValue(raw))}`;
+/**
+ * `pumpRecords` over a whole input, keeping the records before a checksum
+ * error: the reader verifies a read-ahead chunk at a time, so a bad chunk
+ * late in the file would otherwise fail before the good records sharing its
+ * chunk are printed. On a ChecksumError the file is read again without
+ * verification, and the records that end before the bad chunk (for BLOCK
+ * files: whose block does) are printed; then the error is raised, unless
+ * `limit` records were printed before reaching it.
+ */
+export async function pumpChecked(
+  open: (verify: boolean) => Promise<SequenceFileReader>,
+  out: LineOutput,
+  line: (reader: SequenceFileReader) => (raw: RawRecord) => boolean,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<void> {
+  let done = 0;
+  let failure: ChecksumError;
+  let first: SequenceFileReader | null = null;
+  try {
+    // opening reads the first chunk, which may already hold the bad one
+    first = await open(true);
+    const fn = line(first);
+    await pumpRecords(first, out, (raw) => (done++, fn(raw)), limit);
+    return;
+  } catch (e) {
+    if (!(e instanceof ChecksumError) || e.offset === undefined) throw e;
+    failure = e;
+  } finally {
+    await first?.close();
+  }
+  const bad = failure.offset!;
+  const again = await open(false);
+  try {
+    const fn = line(again);
+    for (let i = 0; i < done; i++) if ((await again.nextRaw()) === null) break;
+    for (;;) {
+      // stopped before the bad chunk (head -n, a closed pipe): what was asked for was all good
+      if (done >= limit || out.closed) return;
+      const raw = await again.nextRaw();
+      if (raw === null || again.position > bad) break;
+      done++;
+      if (fn(raw)) await out.flush();
+    }
+  } finally {
+    await again.close();
+  }
+  throw failure;
 }

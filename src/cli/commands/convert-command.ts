@@ -1,8 +1,9 @@
 import { compressionOption, intOption, needFiles } from '../args.js';
 import { CliUsageError } from '../errors.js';
-import { openInput } from '../inputs.js';
+import { openInput, singleInput, STDIO } from '../inputs.js';
+import { READ_OPTIONS, readContext } from '../read-context.js';
 import { Progress } from '../progress.js';
-import { checkDistinct, codecClass, codecsFor, copyRecords, metadataOption, openWriter } from '../write.js';
+import { checkDistinct, codecClass, copyRecords, metadataOption, openWriter } from '../write.js';
 import { DEFAULT_CODEC_CLASS } from '../../seq/constants.js';
 import type { Command } from './index.js';
 
@@ -30,6 +31,7 @@ export const convertCommand: Command = {
     metadata: { type: 'string', multiple: true, arg: 'K=V', help: 'add or replace a metadata pair (repeatable)' },
     'keep-sync': { type: 'boolean', help: 'reuse the input\'s sync marker instead of a fresh random one' },
     'exact-zlib': { type: 'boolean', help: 'compress zlib/gzip byte-for-byte as Hadoop\'s native zlib (slower)' },
+    ...READ_OPTIONS,
   },
   async run(values, files) {
     needFiles(files, 'convert', 2, 'IN OUT');
@@ -37,12 +39,13 @@ export const convertCommand: Command = {
     const blockSize = intOption(values, 'block-size', 'convert', undefined, 1);
     const syncInterval = intOption(values, 'sync-interval', 'convert', undefined, 0);
     const wanted = compressionOption(values, 'convert');
-    const codecs = codecsFor(!!values['exact-zlib']);
+    const ctx = await readContext(values, 'convert', { exactZlib: !!values['exact-zlib'] });
+    const codecs = ctx.codecs;
     const codecOpt = values.codec === undefined ? undefined : codecClass(String(values.codec), codecs, 'convert');
     const extraMeta = metadataOption(values, 'convert');
     await checkDistinct(input, output, 'convert');
 
-    const { reader, size } = await openInput(input);
+    const { reader, size } = await openInput(input === STDIO ? input : await singleInput(input, 'convert'), ctx);
     const h = reader.header;
     const compression = wanted ?? h.compression;
     if (compression === 'NONE' && codecOpt !== undefined) {

@@ -8,7 +8,8 @@ import { HadoopIOError, UsageError } from '../../io/errors.js';
 import type { CodecRegistry } from '../../codec/registry.js';
 import type { CompressionType } from '../../seq/constants.js';
 import type { SequenceFileWriter } from '../../seq/writer.js';
-import { defaultRegistry } from '../../writable/builtins.js';
+import type { WritableRegistry } from '../../writable/registry.js';
+import { READ_OPTIONS, readContext } from '../read-context.js';
 import type { Command } from './index.js';
 
 /** Options that only make sense for the TSV/JSONL path: the dump header says all of it. */
@@ -49,20 +50,21 @@ export const createCommand: Command = {
     'sync-interval': { type: 'string', arg: 'N', help: 'NONE/RECORD: bytes between sync markers (default 102400)' },
     metadata: { type: 'string', multiple: true, arg: 'K=V', help: 'a metadata pair (repeatable)' },
     'exact-zlib': { type: 'boolean', help: 'compress zlib/gzip byte-for-byte as Hadoop\'s native zlib (slower)' },
+    classes: READ_OPTIONS.classes!,
   },
   async run(values, files) {
     if (files.length === 0) throw new CliUsageError('create: missing OUT', 'create');
     if (files.length > 1) throw new CliUsageError(`create: too many arguments (${files.slice(1).join(' ')}); records come from stdin or --input`, 'create');
     const output = files[0]!;
-    const codecs = codecsFor(!!values['exact-zlib']);
     if (values['from-dump'] !== undefined) {
       const extra = SCRIPT_ONLY.filter((o) => values[o] !== undefined);
       if (extra.length > 0 || values.input !== undefined) {
         throw new CliUsageError(`create: --from-dump takes everything from the dump header; drop --${[...extra, ...(values.input !== undefined ? ['input'] : [])].join(', --')}`, 'create');
       }
-      return fromDump(String(values['from-dump']), output, codecs);
+      const ctx = await readContext(values, 'create', { exactZlib: !!values['exact-zlib'] });
+      return fromDump(String(values['from-dump']), output, ctx.codecs, ctx.registry);
     }
-    return fromRecords(values, output, codecs);
+    return fromRecords(values, output, codecsFor(!!values['exact-zlib']));
   },
 };
 
@@ -154,7 +156,7 @@ interface DumpRecord {
   valueHex: string | null;
 }
 
-async function fromDump(input: string, output: string, codecs: CodecRegistry): Promise<number> {
+async function fromDump(input: string, output: string, codecs: CodecRegistry, registry: WritableRegistry): Promise<number> {
   let header: DumpHeader | null = null;
   let writer: SequenceFileWriter | null = null;
   let stdout: StdoutSink | null = null;
@@ -183,8 +185,8 @@ async function fromDump(input: string, output: string, codecs: CodecRegistry): P
           throw lineError(input, n, e instanceof HadoopIOError ? e.reason : String(e));
         }
         ({ writer, stdout } = await openWriter(output, {
-          keyClass: defaultRegistry.resolve(header.keyClass),
-          valueClass: defaultRegistry.resolve(header.valueClass),
+          keyClass: registry.resolve(header.keyClass),
+          valueClass: registry.resolve(header.valueClass),
           compression: header.compression,
           codec,
           codecs,

@@ -3,13 +3,14 @@ import { dumpMapDir } from '../../map/map-dump.js';
 import { SequenceFileReader } from '../../seq/reader.js';
 import { needFiles } from '../args.js';
 import { CliUsageError } from '../errors.js';
-import { resolveInput } from '../inputs.js';
+import { resolveInput, singleInput } from '../inputs.js';
+import { READ_OPTIONS, readContext, readerOptions } from '../read-context.js';
 import type { Command } from './index.js';
 
 export const dumpCommand: Command = {
   name: 'dump',
   summary: 'print the interop JSON Lines (header, records with hex bytes and toString)',
-  usage: 'dump [--full] FILE|DIR',
+  usage: 'dump [--full] [OPTIONS] FILE|DIR',
   examples: ['seqcat dump part-00000 > part-00000.jsonl', 'seqcat dump --full a.seq | seqcat create b.seq --from-dump -'],
   help: [
     'The format is the one in interop/fixtures/hadoop/FORMAT.md, so the output can be diffed against Hadoop\'s:',
@@ -17,12 +18,15 @@ export const dumpCommand: Command = {
     'per record with its raw key and value bytes in hex and their Java toString().',
     'Fields over 64 KiB are summarised by a SHA-256 unless --full is given; `seqcat create --from-dump` needs them whole.',
   ],
-  options: { full: { type: 'boolean', help: 'hex of every key and value in full, however large' } },
+  options: { full: { type: 'boolean', help: 'hex of every key and value in full, however large' }, ...READ_OPTIONS },
   async run(values, files, out) {
     needFiles(files, 'dump', 1);
-    const { kind, dataPath } = await resolveInput(files[0]!);
+    const ctx = await readContext(values, 'dump');
+    const opts = readerOptions(ctx);
+    const input = await singleInput(files[0]!, 'dump');
+    const { kind, dataPath } = await resolveInput(input);
     if (kind === 'dir') {
-      for await (const line of dumpMapDir(files[0]!)) {
+      for await (const line of dumpMapDir(input, opts)) {
         if (out.closed) break;
         await out.line(line);
       }
@@ -30,9 +34,9 @@ export const dumpCommand: Command = {
     }
     if (kind === 'stdin') throw new CliUsageError('dump: needs a file (it reads the file twice), not stdin', 'dump');
     // --full: a second reader in step with the records fills in the summarised fields
-    const whole = values.full ? await SequenceFileReader.open(dataPath) : null;
+    const whole = values.full ? await SequenceFileReader.open(dataPath, opts) : null;
     try {
-      for await (const line of dumpSequenceFile(dataPath)) {
+      for await (const line of dumpSequenceFile(dataPath, opts)) {
         if (out.closed) break;
         if (whole !== null && line.startsWith('{"type":"record"')) {
           const raw = await whole.nextRaw();

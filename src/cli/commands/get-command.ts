@@ -4,6 +4,7 @@ import type { WritableType } from '../../writable/types.js';
 import { BloomMapFileReader, MapFileReader } from '../../map/index.js';
 import { needFiles } from '../args.js';
 import { CliUsageError } from '../errors.js';
+import { READ_OPTIONS, readContext, readerOptions } from '../read-context.js';
 import type { Command } from './index.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
@@ -67,16 +68,18 @@ export const getCommand: Command = {
     closest: { type: 'boolean', help: 'the first entry at or after the key (with --before: at or before)' },
     before: { type: 'boolean', help: 'with --closest: look backwards' },
     'key-hex': { type: 'boolean', help: 'keys are serialized bytes in hex' },
+    ...READ_OPTIONS,
   },
   async run(values, args, out) {
     needFiles(args.slice(0, 1), 'get', 1, 'DIR');
     if (args.length < 2) throw new CliUsageError('get: missing KEY', 'get');
     if (values.before && !values.closest) throw new CliUsageError('get: --before goes with --closest', 'get');
     const [dir, ...keys] = args as [string, ...string[]];
+    const opts = readerOptions(await readContext(values, 'get'));
     const bloom = await stat(join(dir, 'bloom')).then(() => true, () => false);
     const reader: MapFileReader = bloom
-      ? await BloomMapFileReader.open(dir, { onWarning: (m) => process.stderr.write(`seqcat: ${m}\n`) })
-      : await MapFileReader.open(dir);
+      ? await BloomMapFileReader.open(dir, { ...opts, onWarning: (m) => process.stderr.write(`seqcat: ${m}\n`) })
+      : await MapFileReader.open(dir, opts);
     try {
       for (const k of keys) {
         if (out.closed) break;

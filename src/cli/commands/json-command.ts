@@ -1,24 +1,28 @@
-import { bytesOption, needFiles } from '../args.js';
+import { bytesOption } from '../args.js';
 import { CliUsageError } from '../errors.js';
-import { openInput } from '../inputs.js';
+import { expandInputs, inputArgs, openInput } from '../inputs.js';
+import { READ_OPTIONS, readContext } from '../read-context.js';
 import { jsonValue, stringify } from '../json.js';
-import { eachInput, pumpRecords } from './common.js';
+import { eachInput, pumpChecked } from './common.js';
 import type { Command } from './index.js';
 
 export const jsonCommand: Command = {
   name: 'json',
   summary: 'print records as JSON Lines: {"key": ..., "value": ...}',
-  usage: 'json [--fields key,value] [--bytes base64|hex] FILE|DIR|-...',
+  usage: 'json [--fields key,value] [--bytes base64|hex] [OPTIONS] [FILE|DIR|GLOB|-]...',
   examples: ['seqcat json part-00000 | jq -r .value', 'seqcat json --fields key --bytes hex part-00000'],
   help: [
     'Values are natural JSON: Text as a string, Int/Float/Double as numbers, Long/VLong as decimal strings',
     '(64 bits do not fit a JSON number), BytesWritable and MD5Hash as base64 (or hex), NullWritable as null,',
     'MapWritable as [[key, value], ...], ArrayWritable as an array, classes we cannot decode as',
     '{"class": ..., "bytes": ...}. The output of `seqcat json` can be fed to `seqcat create --format jsonl`.',
+    'Inputs are as for cat (job output directories, quoted globs, stdin when none is given), but they must be',
+    'SequenceFiles: text files are not records. A checksum error prints the records before it, then the error.',
   ],
   options: {
     fields: { type: 'string', arg: 'LIST', help: 'key, value or key,value (default key,value)' },
     bytes: { type: 'string', arg: 'ENC', help: 'how bytes appear: base64 (default) or hex' },
+    ...READ_OPTIONS,
   },
   async run(values, files, out) {
     const fields = String(values.fields ?? 'key,value').split(',').map((s) => s.trim());
@@ -28,20 +32,22 @@ export const jsonCommand: Command = {
     const opts = { bytes: bytesOption(values, 'json') };
     const wantKey = fields.includes('key');
     const wantValue = fields.includes('value');
-    needFiles(files, 'json', '+');
-    return eachInput(files, out, async (f) => {
-      const { reader } = await openInput(f);
-      try {
-        const kt = reader.keyType;
-        const vt = reader.valueType;
-        await pumpRecords(reader, out, (raw) => {
-          const k = wantKey ? `"key":${field(jsonValue(kt, reader.decodeKey(raw), opts))}` : '';
-          const v = wantValue ? `"value":${field(jsonValue(vt, reader.decodeValue(raw), opts))}` : '';
-          return out.push(`{${k}${k && v ? ',' : ''}${v}}`);
-        });
-      } finally {
-        await reader.close();
-      }
+    const ctx = await readContext(values, 'json');
+    const inputs = await expandInputs(inputArgs(files, 'json'));
+    return eachInput(inputs, out, async (f) => {
+      await pumpChecked(
+        async (verify) => (await openInput(f, ctx, verify ? {} : { verifyChecksum: false })).reader,
+        out,
+        (reader) => {
+          const kt = reader.keyType;
+          const vt = reader.valueType;
+          return (raw) => {
+            const k = wantKey ? `"key":${field(jsonValue(kt, reader.decodeKey(raw), opts))}` : '';
+            const v = wantValue ? `"value":${field(jsonValue(vt, reader.decodeValue(raw), opts))}` : '';
+            return out.push(`{${k}${k && v ? ',' : ''}${v}}`);
+          };
+        },
+      );
     });
   },
 };

@@ -1,6 +1,7 @@
 import { needFiles } from '../args.js';
 import { CorruptFileError } from '../errors.js';
-import { openInput } from '../inputs.js';
+import { openInput, singleInput, STDIO } from '../inputs.js';
+import { READ_OPTIONS, readContext } from '../read-context.js';
 import { Progress } from '../progress.js';
 import { checkDistinct, copyRecords, openWriter } from '../write.js';
 import type { SkippedRegion } from '../../seq/reader.js';
@@ -18,11 +19,12 @@ export const recoverCommand: Command = {
     'compression, codec, metadata and sync marker; records are copied as stored bytes.',
     'Exit 0 when OUT was written (whatever was skipped), 1 if IN cannot be read at all (e.g. its header).',
   ],
-  options: {},
-  async run(_values, files) {
+  options: { ...READ_OPTIONS },
+  async run(values, files) {
     needFiles(files, 'recover', 2, 'IN OUT');
     const [input, output] = files as [string, string];
     await checkDistinct(input, output, 'recover');
+    const ctx = await readContext(values, 'recover');
     const skips: SkippedRegion[] = [];
     const report = (s: SkippedRegion): void => {
       skips.push(s);
@@ -30,7 +32,7 @@ export const recoverCommand: Command = {
       const where = s.resumeOffset > s.offset ? `bytes ${s.offset}-${s.resumeOffset}` : `the record at byte ${s.offset}`;
       process.stderr.write(`seqcat: ${input}: skipped ${where}: ${s.reason}${lost}\n`);
     };
-    const { reader, size } = await openInput(input, { recover: true, onSkip: report });
+    const { reader, size } = await openInput(input === STDIO ? input : await singleInput(input, 'recover'), ctx, { recover: true, onSkip: report });
     const h = reader.header;
     let writer;
     let stdout;

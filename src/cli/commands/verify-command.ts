@@ -1,13 +1,13 @@
-import { needFiles } from '../args.js';
 import { CorruptFileError, describeError, locateError, EXIT_BAD_DATA, EXIT_OK } from '../errors.js';
-import { openInput } from '../inputs.js';
+import { expandInputs, inputArgs, openInput } from '../inputs.js';
+import { READ_OPTIONS, readContext, type ReadContext } from '../read-context.js';
 import { Progress } from '../progress.js';
 import type { Command } from './index.js';
 
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'read and decode every record, check the structure; one summary line per file',
-  usage: 'verify FILE|DIR|-...',
+  usage: 'verify [OPTIONS] [FILE|DIR|GLOB|-]...',
   examples: ['seqcat verify part-*', 'seqcat verify part-00000 && echo intact'],
   help: [
     'Decodes every key and value (decompressing everything), checks every sync marker against the header\'s,',
@@ -16,14 +16,16 @@ export const verifyCommand: Command = {
     'One line per file: `FILE: OK: N records, ...` on stdout, or `seqcat: FILE: what (at byte N)` on stderr',
     'for a file that fails (the rest are still checked). Exit 0 when every file is intact, else 1.',
   ],
-  options: {},
-  async run(_values, files, out) {
-    needFiles(files, 'verify', '+');
+  options: { ...READ_OPTIONS },
+  async run(values, files, out) {
+    const ctx = await readContext(values, 'verify');
+    const inputs = await expandInputs(inputArgs(files, 'verify'));
     let bad = 0;
-    for (const f of files) {
+    for (const { path: f, error } of inputs) {
       if (out.closed) break;
       try {
-        await out.line(await verifyOne(f));
+        if (error !== undefined) throw error;
+        await out.line(await verifyOne(f, ctx));
       } catch (e) {
         const d = describeError(locateError(e, f));
         if (d.code !== EXIT_BAD_DATA) throw e;
@@ -36,8 +38,8 @@ export const verifyCommand: Command = {
   },
 };
 
-async function verifyOne(path: string): Promise<string> {
-  const { reader, size } = await openInput(path);
+async function verifyOne(path: string, ctx: ReadContext): Promise<string> {
+  const { reader, size } = await openInput(path, ctx);
   const h = reader.header;
   let syncs = 0;
   let blocks = 0;
