@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SequenceFileReader, type SequenceFileReaderOptions } from '../seq/reader.js';
@@ -146,11 +145,7 @@ export async function openInput(
     const reader = await SequenceFileReader.open(streamSource(process.stdin, '<stdin>'), o);
     return { reader, size, dataPath };
   }
-  if (kind === 'file' && size === undefined && (await isSpecial(dataPath))) {
-    // a FIFO, `<(...)`, /dev/stdin: its size is not its length, so stream it
-    const reader = await SequenceFileReader.open(streamSource(createReadStream(dataPath), dataPath), o);
-    return { reader, size, dataPath };
-  }
+  // a FIFO, `<(...)` or /dev/stdin is streamed by the reader (its size is not its length)
   const reader = await SequenceFileReader.open(dataPath, o);
   return { reader, size, dataPath };
 }
