@@ -54,7 +54,7 @@ export function twoDArrayWritableType(className: string, valueClass: string): Wr
       for (const row of v.rows) w.writeInt32(row.length);
       for (const row of v.rows) for (const x of row) t.write(w, t.coerce ? t.coerce(x) : x, ctx);
     },
-    toString: (v) => `${className}@identity`,
+    toString: () => `${className}@identity`,
     isToStringStable: () => false,
     javaHashCode: () => undefined,
     coerce(v) {

@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SequenceFileReader, SequenceFileWriter, createRegistry, genericWritableType } from '../../src/index.js';
+import { SequenceFileReader, createRegistry, genericWritableType } from '../../src/index.js';
 import { HADOOP_DIR, expectedLines, seqEntries } from '../../interop/fixtures.js';
 import { SEQ, catText, cleanup, errLines, expected, seqcat, shell, tmp } from './helpers.js';
 

@@ -15,7 +15,6 @@ import {
   HadoopIOError,
   IOFailureError,
   MemorySink,
-  SequenceFileReader,
   SequenceFileWriter,
   UsageError,
   type ByteSink,
