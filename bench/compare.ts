@@ -10,7 +10,7 @@
 // old bench lacks are compared too; `--bench own` runs each revision's own script (rows the old
 // one lacks show NEW only).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +35,6 @@ const { values } = parseArgs({
 
 const here = dirname(fileURLToPath(import.meta.url)); // <repo>/dist/bench
 const repo = resolve(here, '..', '..');
-const newScript = join(here, 'run.js');
 
 function sh(cmd: string, args: string[], cwd: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
@@ -84,7 +83,19 @@ function modesOf(script: string, cwd: string): string[] {
   }
 }
 
+/** A copy of this build, so rebuilding while the comparison runs does not change NEW under it. */
+function snapshotThisBuild(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hadoop-io-new-'));
+  cpSync(join(repo, 'dist'), join(dir, 'dist'), { recursive: true });
+  copyFileSync(join(repo, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(resolve(repo, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
 const oldDir = buildRevision(values.rev!);
+const newDir = snapshotThisBuild();
+process.on('exit', () => rmSync(newDir, { recursive: true, force: true }));
+const newScript = join(newDir, 'dist', 'bench', 'run.js');
 let oldScript = join(oldDir, 'dist', 'bench', 'run.js');
 if (values.bench === 'new') {
   // this build's bench script, importing the other revision's library (`../src/index.js`)
@@ -93,7 +104,7 @@ if (values.bench === 'new') {
 } else if (values.bench !== 'own') {
   throw new Error(`--bench is new or own, not ${values.bench}`);
 }
-const modes = values.modes ? values.modes.split(',') : modesOf(newScript, repo);
+const modes = values.modes ? values.modes.split(',') : modesOf(newScript, newDir);
 if (modes.length === 0) throw new Error('no modes: pass --modes');
 const rounds = Number(values.rounds);
 const results: Record<'old' | 'new', Record<string, Row[]>> = { old: {}, new: {} };
@@ -102,7 +113,7 @@ for (let r = 0; r < rounds; r++) {
     // alternate who goes first, so a slow patch of the machine hits both sides alike
     const order: ('old' | 'new')[] = r % 2 === 0 ? ['old', 'new'] : ['new', 'old'];
     for (const side of order) {
-      const row = side === 'old' ? runOne(oldScript, mode, oldDir) : runOne(newScript, mode, repo);
+      const row = side === 'old' ? runOne(oldScript, mode, oldDir) : runOne(newScript, mode, newDir);
       if (row) (results[side][mode] ??= []).push(row);
     }
     console.error(`round ${r + 1}/${rounds} ${mode} done`);
