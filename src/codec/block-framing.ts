@@ -1,4 +1,6 @@
 import { CorruptFileError, LimitExceededError } from '../io/errors.js';
+import { copyOfRange } from './small-bytes.js';
+import { sealBytes } from '../io/byte-reader.js';
 
 /**
  * Hadoop's BlockCompressorStream / BlockDecompressorStream framing, used by
@@ -35,7 +37,7 @@ export function frameBlocks(input: Uint8Array, writes: readonly number[] | undef
       if (end >= 0) {
         putInt32(scratch, 0, input.length);
         putInt32(scratch, 4, end - 8);
-        return scratch.slice(0, end);
+        return copyOfRange(scratch, 0, end);
       }
     }
     const z = c.compress(input);
@@ -103,6 +105,10 @@ export function frameBlocks(input: Uint8Array, writes: readonly number[] | undef
 /** Where small blocks are framed before the one copy out. */
 let scratch = new Uint8Array(4096);
 
+function getInt32(b: Uint8Array, at: number): number {
+  return (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
+}
+
 function putInt32(b: Uint8Array, at: number, n: number): void {
   b[at] = n >>> 24;
   b[at + 1] = (n >>> 16) & 0xff;
@@ -110,8 +116,17 @@ function putInt32(b: Uint8Array, at: number, n: number): void {
   b[at + 3] = n & 0xff;
 }
 
-/** Undo `frameBlocks`, never producing more than `max` bytes. */
+/** Undo `frameBlocks`, never producing more than `max` bytes. The output is sealed (`sealBytes`). */
 export function unframeBlocks(input: Uint8Array, max: number, c: RawBlockCompressor, codec: string): Uint8Array {
+  // the common case (every small RECORD value): one block of one chunk, decompressed straight out
+  if (input.length > 8) {
+    const blockLen = getInt32(input, 0);
+    if (blockLen > 0 && blockLen <= max && getInt32(input, 4) === input.length - 8) {
+      const out = c.decompress(input.subarray(8), blockLen);
+      if (out.length === blockLen) return sealBytes(out);
+      // anything else goes the long way, which names what is wrong
+    }
+  }
   const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
   const parts: Uint8Array[] = [];
   let total = 0;
@@ -139,12 +154,12 @@ export function unframeBlocks(input: Uint8Array, max: number, c: RawBlockCompres
     }
     total += blockLen;
   }
-  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 1) return sealBytes(parts[0]!);
   const out = new Uint8Array(total);
   let q = 0;
   for (const part of parts) {
     out.set(part, q);
     q += part.length;
   }
-  return out;
+  return sealBytes(out);
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { UnsupportedFormatError } from '../io/errors.js';
 import { bzip2Decompress } from './bzip2-decoder.js';
 import type { CompressionCodec } from './types.js';
+import { sealBytes } from '../io/byte-reader.js';
 
 const require = createRequire(import.meta.url);
 
@@ -36,6 +37,6 @@ export function bzip2Codec(): CompressionCodec {
       const out = load()(input, { level: 9, buffering: 'never' });
       return new Uint8Array(out.buffer, out.byteOffset, out.length);
     },
-    decompress: bzip2Decompress,
+    decompress: (input, max) => sealBytes(bzip2Decompress(input, max)),
   };
 }

@@ -1,4 +1,5 @@
 import { CorruptFileError, LimitExceededError } from '../io/errors.js';
+import { smallBytes } from './small-bytes.js';
 
 /**
  * Raw snappy blocks in plain TypeScript, for small inputs: a RECORD file
@@ -8,7 +9,14 @@ import { CorruptFileError, LimitExceededError } from '../io/errors.js';
  */
 
 const MAX_TABLE_BITS = 14;
-const table = new Int32Array(1 << MAX_TABLE_BITS);
+/**
+ * Hash table of positions, shared by all calls. An entry holds `base + position` for the call
+ * that wrote it, and every call starts with a `base` above all earlier entries, so entries from
+ * earlier calls read as "empty" and the table is never cleared (small inputs would spend most of
+ * their time clearing it).
+ */
+const table = new Int32Array(1 << MAX_TABLE_BITS).fill(-1);
+let nextBase = 0;
 
 /** Upper bound of the compressed size (libsnappy's MaxCompressedLength). */
 export function snappyMaxCompressedLength(n: number): number {
@@ -103,21 +111,30 @@ export function snappyCompressInto(input: Uint8Array, out: Uint8Array, at: numbe
   let bits = 8;
   while (bits < MAX_TABLE_BITS && 1 << bits < n) bits++;
   const shift = 32 - bits;
-  table.fill(-1, 0, 1 << bits);
+  if (nextBase > 0x7fffffff - 0x20000) {
+    table.fill(-1);
+    nextBase = 0;
+  }
+  const base = nextBase;
+  nextBase += n + 1;
   let lit = 0;
   let i = 0;
   const limit = n - 4;
+  // after 32 misses in a row, step further each miss: incompressible input is skipped quickly
+  let skip = 32;
   while (i <= limit) {
     const cur = load32(input, i);
     const h = Math.imul(cur, 0x1e35a7bd) >>> shift;
-    const cand = table[h]!;
-    table[h] = i;
+    const cand = table[h]! - base;
+    table[h] = base + i;
     if (cand < 0 || load32(input, cand) !== cur) {
-      i++;
+      i += skip++ >> 5;
       continue;
     }
+    skip = 32;
     if (lit < i) o = emitLiteral(out, o, input, lit, i);
     let len = 4;
+    while (i + len + 4 <= n && load32(input, cand + len) === load32(input, i + len)) len += 4;
     while (i + len < n && input[cand + len] === input[i + len]) len++;
     o = emitCopy(out, o, i - cand, len);
     i += len;
@@ -138,7 +155,7 @@ export function snappyDecompressJs(input: Uint8Array, maxOutput: number): Uint8A
     if (b < 0x80) break;
   }
   if (n > maxOutput) throw new LimitExceededError(`snappy block claims ${n} bytes, over the limit of ${maxOutput}`);
-  const out = new Uint8Array(n);
+  const out = smallBytes(n);
   let o = 0;
   const end = input.length;
   while (p < end) {
@@ -155,7 +172,7 @@ export function snappyDecompressJs(input: Uint8Array, maxOutput: number): Uint8A
       }
       len += 1;
       if (p + len > end || o + len > n) throw new CorruptFileError('snappy literal runs past its bounds');
-      if (len < 16) for (let k = 0; k < len; k++) out[o++] = input[p++]!;
+      if (len < 64) for (let k = 0; k < len; k++) out[o++] = input[p++]!;
       else {
         out.set(input.subarray(p, p + len), o);
         o += len;
@@ -181,7 +198,11 @@ export function snappyDecompressJs(input: Uint8Array, maxOutput: number): Uint8A
       p += 4;
     }
     if (offset === 0 || offset > o || o + len > n) throw new CorruptFileError('bad snappy copy');
-    for (let k = 0; k < len; k++, o++) out[o] = out[o - offset]!;
+    // an overlapping copy (offset < len) repeats a pattern byte by byte; others can move at once
+    if (offset >= len && len >= 32) {
+      out.copyWithin(o, o - offset, o - offset + len);
+      o += len;
+    } else for (let k = 0; k < len; k++, o++) out[o] = out[o - offset]!;
   }
   if (o !== n) throw new CorruptFileError(`snappy block decodes to ${o} bytes, its header says ${n}`);
   return out;

@@ -1,5 +1,6 @@
 import * as zlib from 'node:zlib';
 import { CorruptFileError, HadoopIOError } from '../io/errors.js';
+import { sealBytes } from '../io/byte-reader.js';
 import type { CompressionCodec } from './types.js';
 import { ZlibHandle } from './zlib-handle.js';
 
@@ -37,10 +38,10 @@ export function gzipCodec(): CompressionCodec {
   };
 }
 
-/** Library errors become CorruptFileError; our own typed errors pass through. */
+/** Library errors become CorruptFileError; our own typed errors pass through. The output is sealed (`sealBytes`). */
 export function decoded(f: () => Uint8Array, codec: string): Uint8Array {
   try {
-    return f();
+    return sealBytes(f());
   } catch (e) {
     if (e instanceof HadoopIOError) throw e;
     throw new CorruptFileError(`bad ${codec} data: ${(e as Error).message}`, { cause: e });

@@ -1,5 +1,6 @@
 import * as zlib from 'node:zlib';
 import { LimitExceededError } from '../io/errors.js';
+import { copyOfRange } from './small-bytes.js';
 
 const INITIAL_BYTES = 64 * 1024;
 /** Output buffers up to this size are kept for the next call; larger ones are not. */
@@ -66,7 +67,7 @@ export class ZlibHandle {
     const out = this.out;
     // a buffer about to be dropped (see run) is handed over rather than copied, unless mostly empty
     if (out.length > RETAIN_BYTES && produced * 2 >= out.length) return new Uint8Array(out.buffer, out.byteOffset, produced);
-    return new Uint8Array(out.subarray(0, produced));
+    return copyOfRange(out, 0, produced);
   }
 
   /** Free the native stream (a new one is made if `run` is called again). */

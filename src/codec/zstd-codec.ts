@@ -1,6 +1,11 @@
 import { createRequire } from 'node:module';
 import { CorruptFileError, LimitExceededError, UnsupportedFormatError } from '../io/errors.js';
 import type { CompressionCodec } from './types.js';
+import { sealBytes } from '../io/byte-reader.js';
+import { copyOfRange } from './small-bytes.js';
+
+/** Where small frames are decompressed before the copy out (grown buffers are not kept). */
+const scratch = Buffer.allocUnsafe(64 * 1024);
 
 const require = createRequire(import.meta.url);
 
@@ -40,7 +45,9 @@ export function zstdCodec(level = 3): CompressionCodec {
     decompress(input, max) {
       const { d } = lib();
       d.reset(1); // ZSTD_reset_session_only
-      let out = Buffer.allocUnsafe(Math.min(Math.max(input.length * 4, 4096), max + 1));
+      // small frames (RECORD values) decode into a kept buffer and are copied out
+      const first = scratch.subarray(0, Math.min(scratch.length, max + 1));
+      let out = input.length * 4 > first.length ? Buffer.allocUnsafe(Math.min(input.length * 4, max + 1)) : first;
       let produced = 0;
       let consumed = 0;
       try {
@@ -64,7 +71,8 @@ export function zstdCodec(level = 3): CompressionCodec {
         throw new CorruptFileError(`bad zstd data: ${(e as Error).message}`, { cause: e });
       }
       if (produced > max) throw new LimitExceededError(`zstd data exceeds the limit of ${max} bytes`);
-      return new Uint8Array(out.buffer, out.byteOffset, produced);
+      if (out === first) return sealBytes(copyOfRange(out, 0, produced));
+      return sealBytes(new Uint8Array(out.buffer, out.byteOffset, produced));
     },
   };
 }

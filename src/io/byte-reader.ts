@@ -1,7 +1,7 @@
 import { LimitExceededError, TruncatedFileError, CorruptFileError } from './errors.js';
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import { decodeVIntSize, isNegativeVInt } from './vint.js';
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { decodeJavaUtf8Slow, decodeModifiedUtf8 } from './utf8.js';
 
 /**
@@ -11,15 +11,41 @@ import { decodeJavaUtf8Slow, decodeModifiedUtf8 } from './utf8.js';
  */
 export const MAX_NESTING_DEPTH = 100;
 
-type Utf8Slicer = (buf: Buffer, start: number, end: number) => string;
+type Slicer = (this: Uint8Array, start: number, end: number) => string;
+const proto = Buffer.prototype as unknown as { utf8Slice?: Slicer; latin1Slice?: Slicer };
 /**
- * Buffer's native `utf8Slice` skips the argument handling of `toString`
- * (a third of the time for short strings); fall back where it is missing.
+ * Buffer's native `utf8Slice`/`latin1Slice` skip the argument handling of `toString` (a third of
+ * the time for short strings) and take any Uint8Array as `this`, so no Buffer is made over each
+ * buffer; fall back where they are missing.
  */
-const utf8Slice: Utf8Slicer =
-  typeof (Buffer.prototype as unknown as { utf8Slice?: unknown }).utf8Slice === 'function'
-    ? (buf, start, end) => (buf as unknown as { utf8Slice(s: number, e: number): string }).utf8Slice(start, end)
-    : (buf, start, end) => buf.toString('utf8', start, end);
+const utf8Slice: Slicer = proto.utf8Slice ?? function (this: Uint8Array, start, end) {
+  return Buffer.from(this.buffer, this.byteOffset, this.byteLength).toString('utf8', start, end);
+};
+const latin1Slice: Slicer = proto.latin1Slice ?? function (this: Uint8Array, start, end) {
+  return Buffer.from(this.buffer, this.byteOffset, this.byteLength).toString('latin1', start, end);
+};
+
+/** Buffers no one writes again once made (decompressed blocks), with whether they are all ASCII, once checked. */
+const sealed = new WeakMap<Uint8Array, boolean | undefined>();
+/** Smaller buffers are not worth a lookup: the check would cost what it saves. */
+const SEAL_MIN_BYTES = 4096;
+
+/**
+ * Declare that nothing will write to `buf` again (a codec's output): text read from it may then
+ * be decoded by one ASCII check of the whole buffer instead of the UTF-8 decoder per string.
+ * Returns `buf`.
+ */
+export function sealBytes(buf: Uint8Array): Uint8Array {
+  if (buf.length >= SEAL_MIN_BYTES) sealed.set(buf, undefined);
+  return buf;
+}
+
+/** Text decoding state of the reader's buffer. */
+const enum Ascii {
+  Unknown,
+  SealedUnchecked,
+  All,
+}
 
 /**
  * Java `DataInput` over a byte array: big-endian fixed-width numbers, 64-bit
@@ -29,7 +55,6 @@ const utf8Slice: Utf8Slicer =
  */
 export class ByteReader {
   buf: Uint8Array;
-  view: DataView;
   /** Read position within `buf`. */
   pos: number;
   /** End of readable data within `buf` (exclusive). */
@@ -44,12 +69,13 @@ export class ByteReader {
   /** Collection elements read since the last reset (see `countElements`). */
   elements = 0;
 
-  /** A Node Buffer over the same memory, made on first use, for native string decoding. */
-  private nodeBuf: Buffer | null = null;
+  /** A DataView over `buf`, made on first use (RECORD values get a buffer each, and most never need one). */
+  private dataView: DataView | null = null;
+  /** What is known about `buf` being ASCII (see `sealBytes`). */
+  private ascii = Ascii.Unknown;
 
   constructor(buf: Uint8Array, opts: { base?: number; file?: string; start?: number; end?: number; limits?: ReadLimits } = {}) {
     this.buf = buf;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = opts.start ?? 0;
     this.end = opts.end ?? buf.length;
     this.base = opts.base ?? 0;
@@ -61,14 +87,19 @@ export class ByteReader {
   reset(buf: Uint8Array, start = 0, end = buf.length, base = 0): void {
     if (buf !== this.buf) {
       this.buf = buf;
-      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-      this.nodeBuf = null;
+      this.dataView = null;
+      this.ascii = buf.length >= SEAL_MIN_BYTES && sealed.has(buf) ? Ascii.SealedUnchecked : Ascii.Unknown;
     }
     this.pos = start;
     this.end = end;
     this.base = base;
     this.depth = 0;
     this.elements = 0;
+  }
+
+  get view(): DataView {
+    const b = this.buf;
+    return (this.dataView ??= new DataView(b.buffer, b.byteOffset, b.byteLength));
   }
 
   get remaining(): number {
@@ -262,6 +293,15 @@ export class ByteReader {
 
   /** `Text.readString`: VInt byte length + UTF-8, decoded as Java's `Text.toString()` does. */
   readText(): string {
+    const p = this.pos;
+    if (p < this.end) {
+      const first = this.buf[p]!;
+      if (first < 0x80) {
+        // a one-byte VInt of 0..127: most strings
+        this.pos = p + 1;
+        return this.readUtf8(this.checkLength(first, 'string', p));
+      }
+    }
     const n = this.readVIntLength('string');
     return this.readUtf8(n);
   }
@@ -277,14 +317,24 @@ export class ByteReader {
   /** Decode `buf[start, end)` as Java's `Text.toString()` does, without moving. */
   utf8At(start: number, end: number): string {
     if (start === end) return '';
-    let nb = this.nodeBuf;
-    if (nb === null) nb = this.nodeBuf = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    const buf = this.buf;
+    if (this.ascii !== Ascii.Unknown) {
+      if (this.ascii === Ascii.SealedUnchecked) this.ascii = this.checkAscii(buf);
+      // ASCII is latin1 too, and a latin1 slice skips the UTF-8 decoder's scan
+      if (this.ascii === Ascii.All) return latin1Slice.call(buf, start, end);
+    }
     // native decoding; it agrees with Java on valid input, and U+FFFD flags the rare cases to redo
     // (a real U+FFFD in valid UTF-8 needs no redoing)
-    const s = utf8Slice(nb, start, end);
+    const s = utf8Slice.call(buf, start, end);
     if (s.indexOf('\ufffd') < 0) return s;
-    const bytes = this.buf.subarray(start, end);
+    const bytes = buf.subarray(start, end);
     return isUtf8(bytes) ? s : decodeJavaUtf8Slow(bytes);
+  }
+
+  private checkAscii(buf: Uint8Array): Ascii {
+    let all = sealed.get(buf);
+    if (all === undefined) sealed.set(buf, (all = isAscii(buf)));
+    return all ? Ascii.All : Ascii.Unknown;
   }
 
   /** `DataInput.readUTF`: unsigned 16-bit length + Java modified UTF-8. */

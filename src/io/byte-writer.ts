@@ -13,6 +13,9 @@ const utf8Write: Utf8Writer =
     ? (buf, s, offset) => (buf as unknown as { utf8Write(s: string, o: number, l: number): number }).utf8Write(s, offset, buf.length - offset)
     : (buf, s, offset) => buf.write(s, offset, 'utf8');
 
+/** Up to this many UTF-16 units, `writeText` tries a loop before the native encoder. */
+const SHORT_TEXT = 24;
+
 /**
  * Java `DataOutput` into a growable byte array: big-endian numbers, `bigint`
  * for 64-bit, Hadoop VInt/VLong, `Text.writeString`, `writeUTF`.
@@ -158,6 +161,24 @@ export class ByteWriter {
   /** `Text.writeString`: VInt byte length + UTF-8 (unpaired surrogates as `?`, as Java encodes them). */
   writeText(s: string): void {
     const n = s.length;
+    if (n <= SHORT_TEXT) {
+      // short strings (keys): a loop beats the native call's fixed cost; stops at the first non-ASCII unit
+      this.ensure(1 + n);
+      const b = this.buf;
+      const start = this.pos;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        b[start + 1 + i] = c;
+      }
+      if (i === n) {
+        b[start] = n; // a one-byte VInt
+        this.pos = start + 1 + n;
+        if (this.calls !== null) this.logText(1, n);
+        return;
+      }
+    }
     // encode natively behind a length prefix sized for the all-ASCII case
     const prefix = vintSize(n);
     this.ensure(prefix + 3 * n);
