@@ -741,9 +741,10 @@ async function readSeq(bytes: Uint8Array, name: string, mode: ReadMode, limits: 
   try {
     if (mode === 'raw') {
       for await (const raw of r.raw()) {
-        raw.key;
-        raw.storedValue;
-        raw.value;
+        // touch every field: RECORD values decompress and BLOCK values load on access
+        void raw.key;
+        void raw.storedValue;
+        void raw.value;
         count.n++;
       }
     } else {
