@@ -92,6 +92,8 @@ if (cfg.after === 'tear') {
       const half = chunk.length >> 1;
       await inner.write(chunk.subarray(0, half));
       say({ torn: half, chunk: chunk.length });
+      // stay alive until the SIGKILL: a process with only a pending promise left would exit by itself
+      setInterval(() => {}, 1000);
       return new Promise(() => {});
     },
     sync: () => inner.sync(),
