@@ -214,17 +214,25 @@ export class MapFileReader<K = unknown, V = unknown> implements AsyncIterable<Ke
     const at = this.index.lowerBound(key, this.compare) - 1;
     await this.data.seek(at < 0 ? this.firstPosition : this.index.position(at));
     let prev: RawEntry | undefined;
-    for (;;) {
-      const raw = await this.data.nextRaw();
-      if (raw === null) return before ? prev : undefined;
-      const k = raw.key;
-      const c = this.compare(k, key);
+    let found: RawEntry | undefined;
+    // synchronous within each read-ahead chunk: one await per chunk, not per record scanned
+    await this.data.forEachRaw((raw) => {
+      const c = this.compare(raw.key, key);
       // BLOCK data: a block's first key is below the probe, so binary-search the rest of the block
       if (c < 0 && raw.indexInBlock === 0) this.data.skipKeysBelow(key, this.compare);
-      if (c === 0 || (c > 0 && !before)) return copyEntry(raw);
-      if (c > 0) return prev;
+      if (c === 0 || (c > 0 && !before)) {
+        found = copyEntry(raw);
+        return false;
+      }
+      if (c > 0) {
+        found = prev;
+        return false;
+      }
       if (before) prev = copyEntry(raw, prev);
-    }
+      return true;
+    });
+    // the data ended before a key at or after the probe
+    return found ?? (before ? prev : undefined);
   }
 
   /** Decode serialized bytes of the key or value class. */
