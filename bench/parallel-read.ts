@@ -152,9 +152,10 @@ async function main(): Promise<void> {
       }
       let line = mode.padEnd(18);
       for (const w of ways) {
-        const meds = libs.map(([n]) => median(got[w]![n]!));
-        line += meds.map((m) => m.toFixed(1).padStart(16)).join('');
-        if (libs.length > 1) line += `${(meds[1]! / meds[0]!).toFixed(2)}x`.padStart(7);
+        // a build without this way reports null
+        const meds = libs.map(([n]) => (got[w]![n]!.some((x) => typeof x !== 'number') ? NaN : median(got[w]![n]!)));
+        line += meds.map((m) => (Number.isNaN(m) ? '-' : m.toFixed(1)).padStart(16)).join('');
+        if (libs.length > 1) line += (Number.isNaN(meds[0]!) || Number.isNaN(meds[1]!) ? '-' : `${(meds[1]! / meds[0]!).toFixed(2)}x`).padStart(7);
       }
       console.log(line);
       rmSync(file, { force: true });
