@@ -124,8 +124,8 @@ export interface ReaderObserver {
  * reader)`, or raw bytes with `reader.raw()`. Parsing is synchronous over a
  * read-ahead window; the only awaits are window refills.
  *
- * Lifecycle: the iterators (`for await`, `raw()`, `batches()`, `stream()`)
- * close the reader when they end, break, or fail. The manual API (`next()`,
+ * Lifecycle: the iterators (`for await`, `raw()`, `batches()`, `columns()`,
+ * `stream()`) close the reader when they end, break, or fail. The manual API (`next()`,
  * `nextRaw()`, `forEach()`, `forEachRaw()`, `seek()`, `sync()`) never closes,
  * so it can be called again after a seek: call `close()` (or use
  * `await using`) when done. After `close()` every read is a UsageError.
