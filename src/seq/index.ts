@@ -5,3 +5,6 @@ export * from './reader.js';
 export * from './writer.js';
 export * from './dump.js';
 export * from './split.js';
+export * from './codec-pool.js';
+export * from './block-frame.js';
+export * from './read-ahead.js';

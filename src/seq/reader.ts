@@ -2,11 +2,8 @@ import { Readable } from 'node:stream';
 import { BufferedInput } from '../io/buffered-input.js';
 import { ByteReader } from '../io/byte-reader.js';
 import { CorruptFileError, HadoopIOError, LimitExceededError, TruncatedFileError, UsageError } from '../io/errors.js';
-
-const EMPTY = new Uint8Array(0);
 import { resolveLimits, type ReadLimits } from '../io/limits.js';
 import { toSource, type SourceInput } from '../io/source.js';
-import { decodeVIntSize } from '../io/vint.js';
 import type { CodecLookup, CompressionCodec } from '../codec/types.js';
 import { defaultCodecs } from '../codec/registry.js';
 import type { WritableContext, WritableRegistryLike, WritableType } from '../writable/types.js';
@@ -15,7 +12,13 @@ import { SYNC_ESCAPE, SYNC_HASH_SIZE, SYNC_SIZE } from './constants.js';
 import { parseHeader, type SequenceFileHeader } from './header.js';
 import { RawRecord } from './raw-record.js';
 import { closingIterator } from './closing-iterator.js';
+import { pullIterator } from './pull-iterator.js';
 import { overReadError } from './over-read.js';
+import { checkBlockValues, decodeBlock, isNeed, readBlockFrame, type BlockFrame } from './block-frame.js';
+import { inThreadDecompressor, PendingBlock, poolDecompressor, type BlockDecompressor } from './read-ahead.js';
+import { CodecPool } from './codec-pool.js';
+
+const EMPTY = new Uint8Array(0);
 
 export interface SequenceFileReaderOptions {
   /** Writable classes to decode with (default: the built-in registry). */
@@ -43,7 +46,24 @@ export interface SequenceFileReaderOptions {
   verifyChecksum?: boolean;
   /** Files: positioned synchronous reads (default true, much cheaper per call); false never blocks the event loop. */
   syncReads?: boolean;
+  /**
+   * Worker threads that decompress BLOCK files ahead of the caller (0: all in this thread).
+   * Default: what measures fastest (see `defaultReadThreads`), and files under 4 MiB stay in this
+   * thread. Recovery mode and codecs that are not the built-in ones always do.
+   */
+  threads?: number;
+  /**
+   * BLOCK files: blocks framed and handed to the decompressor ahead of the one being read
+   * (default 2 with worker threads, 0 in this thread). Read-ahead starts once the reader has
+   * moved past the first block after opening or a seek, so a lookup reads no more than it needs.
+   */
+  readAhead?: number;
+  /** Decompress read-ahead blocks with this instead of the threads (for tests and custom pools). */
+  decompressor?: BlockDecompressor;
 }
+
+/** Below this size a file is read in this thread: starting a worker costs more than it saves. */
+const SMALL_FILE_BYTES = 4 << 20;
 
 /** A region the reader skipped in recovery mode. */
 export interface SkippedRegion {
@@ -76,6 +96,20 @@ export interface BlockInfo {
   end: number;
 }
 
+/**
+ * A batch of records as columns (`reader.columns()`): serialized keys and
+ * values, each kind back to back in one buffer, with `count + 1` offsets.
+ */
+export interface ColumnBatch {
+  count: number;
+  /** Serialized keys; record i's is `keys.subarray(keyOffsets[i], keyOffsets[i + 1])`. */
+  keys: Uint8Array;
+  keyOffsets: Int32Array;
+  /** Serialized (uncompressed) values; record i's is `values.subarray(valueOffsets[i], valueOffsets[i + 1])`. */
+  values: Uint8Array;
+  valueOffsets: Int32Array;
+}
+
 /** Called as the reader passes structure, for inspection tools. */
 export interface ReaderObserver {
   /** A sync escape at this offset was read and verified. */
@@ -90,8 +124,8 @@ export interface ReaderObserver {
  * reader)`, or raw bytes with `reader.raw()`. Parsing is synchronous over a
  * read-ahead window; the only awaits are window refills.
  *
- * Lifecycle: the iterators (`for await`, `raw()`, `batches()`, `stream()`)
- * close the reader when they end, break, or fail. The manual API (`next()`,
+ * Lifecycle: the iterators (`for await`, `raw()`, `batches()`, `columns()`,
+ * `stream()`) close the reader when they end, break, or fail. The manual API (`next()`,
  * `nextRaw()`, `forEach()`, `forEachRaw()`, `seek()`, `sync()`) never closes,
  * so it can be called again after a seek: call `close()` (or use
  * `await using`) when done. After `close()` every read is a UsageError.
@@ -132,8 +166,8 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
   private blockNext = 0;
   private blockOffset = 0;
   private blocksRead = 0;
-  private keyLengths = new Int32Array(64);
-  private valueLengths = new Int32Array(64);
+  private keyLengths: Int32Array = new Int32Array(64);
+  private valueLengths: Int32Array = new Int32Array(64);
   private keysBuf: Uint8Array = new Uint8Array(0);
   private valuesBuf: Uint8Array = new Uint8Array(0);
   /** The current block's compressed values until a record's value is first asked for (keys-only scans skip them). */
@@ -147,6 +181,21 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
   private keyOff = 0;
   private valueOff = 0;
   private pendingSyncBefore = false;
+  /** The current block's values, sent with the rest of it (read-ahead), until first asked for. */
+  private valuesFrom: PendingBlock | null = null;
+  // BLOCK read-ahead: blocks framed past the current one, in file order
+  private readonly decompressor: BlockDecompressor | null;
+  private readonly readAhead: number;
+  private ahead: PendingBlock[] = [];
+  /** The head of `ahead` is not ready (or the window needs topping up): `fill` waits for it. */
+  private waitingFor: PendingBlock | null = null;
+  /** Read-ahead met the end, a truncated or corrupt block: the caller meets it in order, without read-ahead. */
+  private aheadStopped = false;
+  /** A decoding iterator runs: every value will be wanted. */
+  private decodingValues = false;
+  /** A value of the current block was asked for (so the next blocks' values likely will be). */
+  private valuesUsed = false;
+  private valuesWanted = false;
   private closed = false;
   private closing: Promise<void> | null = null;
 
@@ -165,6 +214,10 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     this.onSkip = opts.onSkip;
     this.keyReader = new ByteReader(new Uint8Array(0), { file: this.name, limits });
     this.valueReader = new ByteReader(new Uint8Array(0), { file: this.name, limits });
+    const pipelined = header.compression === 'BLOCK' && !this.recover;
+    this.decompressor = pipelined ? pickDecompressor(this.codec!, opts, input.source.size) : null;
+    const threaded = this.decompressor !== null && opts.decompressor === undefined && !(this.decompressor as { inThread?: boolean }).inThread;
+    this.readAhead = this.decompressor === null ? 0 : Math.max(0, Math.floor(opts.readAhead ?? (threaded ? 2 : 0)));
   }
 
   /**
@@ -194,7 +247,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
 
   /** File offset of the next record (NONE/RECORD) or of the next unread block (BLOCK, between blocks). */
   get position(): number {
-    return this.input.position;
+    return this.ahead.length > 0 ? this.ahead[0]!.offset : this.input.position;
   }
 
   /** Blocks read so far (BLOCK files). */
@@ -226,45 +279,28 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
 
   /** Decoded records; the reader is closed when the loop ends, breaks or throws. */
   [Symbol.asyncIterator](): AsyncIterableIterator<KeyValue<K, V>> & AsyncDisposable {
-    return closingIterator(this.records(), () => this.close());
-  }
-
-  private async *records(): AsyncGenerator<KeyValue<K, V>, void, undefined> {
-    try {
-      for (;;) {
-        const raw = this.step();
-        if (raw === undefined) {
-          await this.fill();
-          continue;
+    this.decodingValues = true;
+    return pullIterator(
+      () => {
+        for (;;) {
+          const raw = this.step();
+          if (raw == null) return raw;
+          const kv = this.decodeRecord(raw);
+          if (kv !== undefined) return kv;
         }
-        if (raw === null) return;
-        const kv = this.decodeRecord(raw);
-        if (kv !== undefined) yield kv;
-      }
-    } finally {
-      await this.closeAfterIteration();
-    }
+      },
+      () => this.fill(),
+      () => this.close(),
+    );
   }
 
   /** Raw records (reused object: copy what you keep); closes the reader as the loop stops. */
   raw(): AsyncIterableIterator<RawRecord> & AsyncDisposable {
-    return closingIterator(this.rawRecords(), () => this.close());
-  }
-
-  private async *rawRecords(): AsyncGenerator<RawRecord, void, undefined> {
-    try {
-      for (;;) {
-        const raw = this.step();
-        if (raw === undefined) {
-          await this.fill();
-          continue;
-        }
-        if (raw === null) return;
-        yield raw;
-      }
-    } finally {
-      await this.closeAfterIteration();
-    }
+    return pullIterator(
+      () => this.step(),
+      () => this.fill(),
+      () => this.close(),
+    );
   }
 
   /**
@@ -277,6 +313,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
   }
 
   private async *recordBatches(maxRecords: number): AsyncGenerator<KeyValue<K, V>[], void, undefined> {
+    this.decodingValues = true;
     try {
       for (;;) {
         const batch: KeyValue<K, V>[] = [];
@@ -295,6 +332,112 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
   }
 
   /**
+   * Records as columns, for scripts that want speed over convenience: each
+   * batch holds up to `maxRecords` records' serialized keys back to back in
+   * `keys` (record i is `keys.subarray(keyOffsets[i], keyOffsets[i + 1])`) and
+   * their serialized, uncompressed values likewise in `values`/`valueOffsets`.
+   * No objects per record; BLOCK batches are views of the decompressed block
+   * (never reused, so a batch stays valid after the next one). Closes the
+   * reader as the loop stops.
+   */
+  columns(maxRecords = 4096): AsyncIterableIterator<ColumnBatch> & AsyncDisposable {
+    if (!(Number.isInteger(maxRecords) && maxRecords > 0)) throw new UsageError(`maxRecords must be a positive integer, got ${maxRecords}`, { file: this.name });
+    this.decodingValues = true;
+    return pullIterator(
+      () => this.nextColumns(maxRecords),
+      () => this.fill(),
+      () => this.close(),
+    );
+  }
+
+  private nextColumns(max: number): ColumnBatch | null | undefined {
+    if (this.header.compression !== 'BLOCK') return this.collectColumns(max);
+    if (this.closed) throw this.closedError();
+    // the current block's next records, as views of it
+    const at = this.position;
+    try {
+      while (this.blockNext >= this.blockRecords) {
+        const state = this.nextBlock();
+        if (state !== true) return state;
+      }
+    } catch (e) {
+      if (!this.recover || !(e instanceof CorruptFileError)) throw e;
+      this.resyncFrom = { offset: at, reason: e.reason };
+      return undefined;
+    }
+    const from = this.blockNext;
+    const n = Math.min(max, this.blockRecords - from);
+    const keyOffsets = new Int32Array(n + 1);
+    const valueOffsets = new Int32Array(n + 1);
+    let k = 0;
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      k += this.keyLengths[from + i]!;
+      v += this.valueLengths[from + i]!;
+      keyOffsets[i + 1] = k;
+      valueOffsets[i + 1] = v;
+    }
+    let values: Uint8Array;
+    try {
+      values = this.blockValues(this.blockGeneration);
+    } catch (e) {
+      throw asCorrupt(e, this.name, this.blockOffset, 'block');
+    }
+    const batch: ColumnBatch = {
+      count: n,
+      keys: this.keysBuf.subarray(this.keyOff, this.keyOff + k),
+      keyOffsets,
+      values: values.subarray(this.valueOff, this.valueOff + v),
+      valueOffsets,
+    };
+    this.blockNext += n;
+    this.keyOff += k;
+    this.valueOff += v;
+    this.syncSeen = from + n - 1 === 0;
+    return batch;
+  }
+
+  /** NONE/RECORD: copy up to `max` buffered records into columns (values decompressed). */
+  private collectColumns(max: number): ColumnBatch | null | undefined {
+    const keyOffsets = new Int32Array(max + 1);
+    const valueOffsets = new Int32Array(max + 1);
+    let keys: Uint8Array = new Uint8Array(64 * 1024);
+    let values: Uint8Array = new Uint8Array(64 * 1024);
+    let n = 0;
+    let raw: RawRecord | null | undefined;
+    while (n < max && (raw = this.step()) != null) {
+      let value: Uint8Array;
+      try {
+        value = raw.value;
+      } catch (e) {
+        if (this.recover && e instanceof CorruptFileError) {
+          this.report({ offset: raw.position, resumeOffset: this.input.position, reason: e.reason, records: 1 });
+          continue;
+        }
+        throw asCorrupt(e, this.name, raw.position, 'record value');
+      }
+      const kStart = keyOffsets[n]!;
+      const vStart = valueOffsets[n]!;
+      const klen = raw.keyEnd - raw.keyStart;
+      if (kStart + klen > keys.length) keys = grow(keys, kStart + klen);
+      if (vStart + value.length > values.length) values = grow(values, vStart + value.length);
+      keys.set(raw.keyBuf.subarray(raw.keyStart, raw.keyEnd), kStart);
+      values.set(value, vStart);
+      keyOffsets[n + 1] = kStart + klen;
+      valueOffsets[n + 1] = vStart + value.length;
+      n++;
+    }
+    if (n === 0) return raw as null | undefined;
+    return {
+      count: n,
+      keys: keys.subarray(0, keyOffsets[n]!),
+      keyOffsets: keyOffsets.subarray(0, n + 1),
+      values: values.subarray(0, valueOffsets[n]!),
+      valueOffsets: valueOffsets.subarray(0, n + 1),
+    };
+  }
+
+  /**
    * The decoded records as an object-mode Node Readable of `{ key, value }`,
    * for `stream.pipeline()`: it reads ahead only while the consumer keeps up
    * (backpressure), closes the reader when it ends or is destroyed, and
@@ -302,6 +445,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
    */
   stream(opts: { highWaterMark?: number } = {}): Readable {
     this.assertOpen();
+    this.decodingValues = true;
     // `wanted`: the stream asked for more since the last push was refused; the pump runs
     // synchronously through buffered records and awaits only to refill the window.
     let wanted = false;
@@ -368,6 +512,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
   /** Like `forEachRaw`, with the decoded key and value. */
   async forEach(fn: (key: K, value: V, raw: RawRecord) => boolean | void): Promise<number> {
     let n = 0;
+    this.decodingValues = true;
     await this.forEachRaw((raw) => {
       const kv = this.decodeRecord(raw);
       if (kv === undefined) return;
@@ -393,7 +538,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
   private step(): RawRecord | null | undefined {
     if (this.closed) throw this.closedError();
     if (!this.recover) return this.tryNextRaw();
-    const at = this.input.position;
+    const at = this.position;
     try {
       return this.tryNextRaw();
     } catch (e) {
@@ -554,12 +699,27 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     this.blockNext = 0;
     this.blockGeneration++;
     this.valuesZ = null;
+    this.valuesFrom = null;
     this.lazyValues = null;
+    // what was read ahead is dropped (results still in flight are ignored)
+    this.ahead = [];
+    this.waitingFor = null;
+    this.aheadStopped = false;
   }
 
   /** Refill the read-ahead window so the parser gets the bytes it asked for. */
   private async fill(): Promise<void> {
     this.assertOpen();
+    if (this.waitingFor !== null) {
+      // the next block is in flight: top up the window and the read-ahead meanwhile
+      const p = this.waitingFor;
+      this.waitingFor = null;
+      const poll = this.decompressor?.poll?.();
+      if (poll !== undefined) await poll;
+      await this.readMoreAhead();
+      await p.ready;
+      return;
+    }
     if (this.resyncFrom !== null) {
       // recovery: carry on at the next sync marker after the corrupt region
       const { offset, reason } = this.resyncFrom;
@@ -655,7 +815,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
   private tryNextBlockRecord(): RawRecord | null | undefined {
     // a loop, not recursion: a forged file may hold many empty blocks
     while (this.blockNext >= this.blockRecords) {
-      const state = this.tryReadBlock();
+      const state = this.nextBlock();
       if (state !== true) return state;
     }
     const rec = this.rec;
@@ -674,11 +834,87 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     return rec;
   }
 
+  /** Load the next block: from the read-ahead, or framed and decompressed here. */
+  private nextBlock(): true | null | undefined {
+    if (this.ahead.length === 0 && this.readAheadRuns()) {
+      const need = this.frameAhead();
+      if (this.ahead.length === 0 && need > 0) return this.needBlockBytes(need);
+    }
+    return this.ahead.length > 0 ? this.takeAhead() : this.tryReadBlock();
+  }
+
+  /** Read-ahead runs past the first block after opening or a seek (a lookup reads one or two). */
+  private readAheadRuns(): boolean {
+    return this.readAhead > 0 && !this.aheadStopped && this.blocksRead >= 1;
+  }
+
   /**
-   * Read a whole block if it is buffered: sync escape and marker, VInt record
-   * count, then key lengths, keys, value lengths, values, each a VInt size and
-   * a complete codec stream. Returns true when a block was loaded, null at the
-   * end, undefined when more bytes are needed.
+   * Frame buffered blocks past the window's read position and send them to the
+   * decompressor, up to `readAhead` in flight. Returns the bytes needed from the
+   * read position to frame one more, or 0. A block that does not frame stops the
+   * read-ahead: the caller meets its error in order, when it gets there.
+   */
+  private frameAhead(): number {
+    const input = this.input;
+    const r = input.reader;
+    while (this.ahead.length < this.readAhead && !this.aheadStopped) {
+      if (input.position >= this.end || (r.pos >= r.end && input.atEof)) {
+        this.aheadStopped = true;
+        return 0;
+      }
+      let frame: ReturnType<typeof readBlockFrame>;
+      try {
+        frame = readBlockFrame(r.buf, r.pos, r.end, this.header.sync, this.limits, { base: r.base, file: this.name });
+      } catch {
+        this.aheadStopped = true;
+        return 0;
+      }
+      if (isNeed(frame)) return frame.need;
+      this.ahead.push(new PendingBlock(frame, this.decompressor!, this.header.codecClassName!, this.limits.maxDecompressedBytes, this.valuesWanted || this.decodingValues));
+      r.pos = frame.end - r.base;
+    }
+    return 0;
+  }
+
+  /** While waiting for a block: refill the window and frame more, until `readAhead` are in flight or it stops. */
+  private async readMoreAhead(): Promise<void> {
+    for (;;) {
+      const need = this.frameAhead();
+      if (need === 0) return;
+      try {
+        if (await this.input.ensure(need)) continue;
+      } catch {
+        // the caller meets this failure in order, reading without read-ahead
+      }
+      this.aheadStopped = true;
+      return;
+    }
+  }
+
+  /** Install the oldest read-ahead block if it is back (undefined: `fill` waits for it). */
+  private takeAhead(): true | null | undefined {
+    const p = this.ahead[0]!;
+    if (p.offset >= this.end) return null;
+    if (this.ahead.length <= this.readAhead && !this.aheadStopped && this.frameAhead() > 0) {
+      this.waitingFor = p; // the window needs topping up for the next one
+      return undefined;
+    }
+    if (!p.settled) {
+      this.waitingFor = p;
+      return undefined;
+    }
+    this.ahead.shift();
+    if (this.header.sync !== null) this.observer?.onSync?.(p.offset);
+    if (p.headFailed) throw asCorrupt(p.headError, this.name, p.offset, 'block');
+    const [keyLens, keys, valueLens] = p.head!;
+    this.installBlock(p.offset, p.end, p.records, keyLens!, keys!, valueLens!, p.valuesZ, p, p.sizes);
+    return true;
+  }
+
+  /**
+   * Read a whole block if it is buffered (see `readBlockFrame`) and decompress
+   * it here. Returns true when a block was loaded, null at the end, undefined
+   * when more bytes are needed.
    */
   private tryReadBlock(): true | null | undefined {
     const input = this.input;
@@ -686,60 +922,54 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     if (input.position >= this.end) return null;
     const avail = r.end - r.pos;
     if (avail === 0 && input.atEof) return null;
-    // measure the block before consuming it
-    const start = r.pos;
-    const b = r.buf;
-    let p = start;
-    const hasSync = this.header.sync !== null;
-    if (hasSync) p += SYNC_SIZE;
-    const vintAt = (q: number): number => (q < r.end ? decodeVIntSize((b[q]! << 24) >> 24) : 1);
-    const sizes: number[] = [];
-    let vlen = vintAt(p);
-    if (p + vlen > r.end) return this.needBlockBytes(p + vlen - start);
-    p += vlen;
-    for (let k = 0; k < 4; k++) {
-      vlen = vintAt(p);
-      if (p + vlen > r.end) return this.needBlockBytes(p + vlen - start);
-      r.pos = p;
-      const n = r.readVIntLength('compressed block buffer');
-      r.pos = start;
-      sizes.push(n);
-      p += vlen + n;
-      if (p > r.end) return this.needBlockBytes(p - start + (k < 3 ? 1 : 0));
-    }
-    // the whole block is buffered: parse it
-    const blockOffset = r.base + start;
-    if (hasSync) {
-      const escape = r.readInt32();
-      if (escape !== SYNC_ESCAPE) r.corrupt(`expected a sync escape before the block, found ${escape}`, start);
-      this.checkSync(r, start);
-    }
-    const countAt = r.pos;
-    const count = r.readVInt();
-    if (count < 0 || count > this.limits.maxElements) r.corrupt(`invalid block record count ${count}`, countAt);
-    const keyLensZ = this.readBlockBuffer(r);
-    const keysZ = this.readBlockBuffer(r);
-    const valueLensZ = this.readBlockBuffer(r);
-    const valuesZ = this.readBlockBuffer(r);
-    const blockEnd = r.base + r.pos;
+    const observer = this.observer;
+    const frame: ReturnType<typeof readBlockFrame> = readBlockFrame(r.buf, r.pos, r.end, this.header.sync, this.limits, {
+      base: r.base,
+      file: this.name,
+      ...(observer?.onSync ? { onSync: (o: number) => observer.onSync!(o) } : {}),
+    });
+    if (isNeed(frame)) return this.needBlockBytes(frame.need);
+    r.pos = frame.end - r.base;
+    const [keyLensZ, keysZ, valueLensZ, valuesZ] = frame.buffers;
     const codec = this.codec!;
     const max = this.limits.maxDecompressedBytes;
+    let keyLens: Uint8Array;
+    let keys: Uint8Array;
+    let valueLens: Uint8Array;
     try {
-      const keyLens = codec.decompress(keyLensZ, max);
-      this.keysBuf = codec.decompress(keysZ, max);
-      const valueLens = codec.decompress(valueLensZ, max);
-      // each length is at least one byte: a count beyond that is forged
-      if (count > keyLens.length || count > valueLens.length) {
-        throw new CorruptFileError(`block claims ${count} records but its length buffers are too short`);
-      }
-      if (this.keyLengths.length < count) {
-        this.keyLengths = new Int32Array(count);
-        this.valueLengths = new Int32Array(count);
-      }
-      this.readLengths(keyLens, count, this.keyLengths, this.keysBuf.length, 'key');
-      this.valuesTotal = this.readLengths(valueLens, count, this.valueLengths, -1, 'value');
+      keyLens = codec.decompress(keyLensZ, max);
+      keys = codec.decompress(keysZ, max);
+      valueLens = codec.decompress(valueLensZ, max);
+    } catch (e) {
+      throw asCorrupt(e, this.name, frame.offset, 'block');
+    }
+    this.installBlock(frame.offset, frame.end, frame.records, keyLens, keys, valueLens, valuesZ.slice(), null, frameSizes(frame));
+    return true;
+  }
+
+  /** Make a decompressed block the current one; its values come from `valuesZ` (decompressed here) or `valuesFrom`. */
+  private installBlock(
+    blockOffset: number,
+    blockEnd: number,
+    count: number,
+    keyLens: Uint8Array,
+    keys: Uint8Array,
+    valueLens: Uint8Array,
+    valuesZ: Uint8Array | null,
+    valuesFrom: PendingBlock | null,
+    sizes: readonly number[],
+  ): void {
+    this.valuesWanted = this.valuesUsed;
+    this.valuesUsed = false;
+    try {
+      const decoded = decodeBlock(keyLens, keys, valueLens, null, count, this.limits, this.name, { keyLengths: this.keyLengths, valueLengths: this.valueLengths });
+      this.keyLengths = decoded.keyLengths;
+      this.valueLengths = decoded.valueLengths;
+      this.keysBuf = keys;
+      this.valuesTotal = decoded.valuesTotal;
       // Values wait until a record's value is wanted; recovery checks them now, to skip a bad block whole.
-      this.valuesZ = valuesZ.slice();
+      this.valuesZ = valuesZ;
+      this.valuesFrom = valuesZ === null ? valuesFrom : null;
       this.valuesBuf = EMPTY;
       const generation = ++this.blockGeneration;
       this.lazyValues = () => this.blockValues(generation);
@@ -756,13 +986,12 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     this.observer?.onBlock?.({
       offset: blockOffset,
       records: count,
-      keyLengthsCompressed: keyLensZ.length,
-      keysCompressed: keysZ.length,
-      valueLengthsCompressed: valueLensZ.length,
-      valuesCompressed: valuesZ.length,
+      keyLengthsCompressed: sizes[0]!,
+      keysCompressed: sizes[1]!,
+      valueLengthsCompressed: sizes[2]!,
+      valuesCompressed: sizes[3]!,
       end: blockEnd,
     });
-    return true;
   }
 
   private needBlockBytes(n: number): undefined {
@@ -770,27 +999,29 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     return undefined;
   }
 
-  private readBlockBuffer(r: ByteReader): Uint8Array {
-    const n = r.readVIntLength('compressed block buffer');
-    return r.readBytes(n);
-  }
-
   /** The current block's values, decompressed on first use and checked against the value lengths. */
   private blockValues(generation: number): Uint8Array {
     if (generation !== this.blockGeneration) {
       throw new UsageError('a BLOCK record\'s value was asked for after the reader moved to another block: copy values you keep');
     }
+    this.valuesUsed = true;
     if (this.valuesZ !== null) {
       const z = this.valuesZ;
       this.valuesZ = null;
-      const values = this.codec!.decompress(z, this.limits.maxDecompressedBytes);
-      if (values.length !== this.valuesTotal) {
-        throw new CorruptFileError(`value lengths add up to ${this.valuesTotal} but the block holds ${values.length} bytes`);
-      }
-      this.valuesBuf = values;
-      this.lazyValues = null;
+      this.setBlockValues(this.codec!.decompress(z, this.limits.maxDecompressedBytes));
+    } else if (this.valuesFrom !== null) {
+      const p = this.valuesFrom;
+      this.valuesFrom = null;
+      if (p.valuesFailed) throw p.valuesError;
+      this.setBlockValues(p.values!);
     }
     return this.valuesBuf;
+  }
+
+  private setBlockValues(values: Uint8Array): void {
+    checkBlockValues(values, this.valuesTotal);
+    this.valuesBuf = values;
+    this.lazyValues = null;
   }
 
   /**
@@ -822,18 +1053,6 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     this.blockNext = to;
   }
 
-  private readLengths(buf: Uint8Array, count: number, out: Int32Array, total: number, what: string): number {
-    const lr = new ByteReader(buf, { file: this.name, limits: this.limits });
-    let sum = 0;
-    for (let i = 0; i < count; i++) {
-      const n = lr.readVInt();
-      if (n < 0) throw new CorruptFileError(`negative ${what} length ${n} in block`);
-      out[i] = n;
-      sum += n;
-    }
-    if (total >= 0 && sum !== total) throw new CorruptFileError(`${what} lengths add up to ${sum} but the block holds ${total} bytes`);
-    return sum;
-  }
 }
 
 /** Read and parse the header, asking for more bytes until it is complete. */
@@ -862,6 +1081,36 @@ async function readHeader(input: BufferedInput): Promise<SequenceFileHeader> {
 function asCorrupt(e: unknown, file: string, offset: number, what: string): HadoopIOError {
   if (e instanceof HadoopIOError) return e.locate(file, offset);
   return new CorruptFileError(`cannot decompress ${what}: ${(e as Error)?.message ?? String(e)}`, { file, offset, cause: e });
+}
+
+/** A copy of `buf` with room for at least `size` bytes. */
+function grow(buf: Uint8Array, size: number): Uint8Array {
+  const bigger = new Uint8Array(Math.max(size, buf.length * 2));
+  bigger.set(buf);
+  return bigger;
+}
+
+/** The four compressed sizes of a frame. */
+function frameSizes(f: BlockFrame): number[] {
+  return f.buffers.map((b) => b.length);
+}
+
+/** The decompressor for read-ahead: worker threads when asked for and worth it, else this thread's codec. */
+function pickDecompressor(codec: CompressionCodec, opts: SequenceFileReaderOptions, size: number | undefined): BlockDecompressor | null {
+  if (opts.decompressor !== undefined) return opts.decompressor;
+  const threads = opts.threads ?? defaultReadThreads();
+  // unless threads were asked for, a small file is not worth a worker
+  const small = opts.threads === undefined && size !== undefined && size < SMALL_FILE_BYTES;
+  if (threads > 0 && !small && CodecPool.isBuiltIn(codec)) {
+    const pool = CodecPool.shared(threads);
+    if (pool.runsInWorkers(codec.className, 'decompress')) return poolDecompressor(pool, codec);
+  }
+  return Object.assign(inThreadDecompressor(codec), { inThread: true });
+}
+
+/** Worker threads for reading that measure fastest here. */
+export function defaultReadThreads(): number {
+  return 0;
 }
 
 function locate(e: unknown, file: string, offset?: number): unknown {
