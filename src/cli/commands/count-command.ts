@@ -2,6 +2,7 @@ import { expandInputs, inputArgs, openInput } from '../inputs.js';
 import { Progress } from '../progress.js';
 import { READ_OPTIONS, readContext } from '../read-context.js';
 import { scanBlockHeaders } from '../block-scan.js';
+import { resolveLimits } from '../../io/limits.js';
 import { CorruptFileError, LimitExceededError, TruncatedFileError } from '../../io/errors.js';
 import { eachInput } from './common.js';
 import type { Command } from './index.js';
@@ -34,10 +35,15 @@ export const countCommand: Command = {
         if (reader.header.compression === 'BLOCK' && size !== undefined) {
           open = false;
           await reader.close();
-          await scanBlockHeaders(dataPath, reader.header, (b) => {
-            n += b.records;
-            progress?.tick(b.end);
-          });
+          await scanBlockHeaders(
+            dataPath,
+            reader.header,
+            (b) => {
+              n += b.records;
+              progress?.tick(b.end);
+            },
+            resolveLimits(ctx.limits),
+          );
         } else {
           await reader.forEachRaw(() => {
             n++;
