@@ -5,3 +5,4 @@ export * from './reader.js';
 export * from './writer.js';
 export * from './dump.js';
 export * from './split.js';
+export * from './codec-pool.js';

@@ -1,0 +1,326 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import {
+  CorruptFileError,
+  HadoopIOError,
+  IOFailureError,
+  LimitExceededError,
+  TruncatedFileError,
+  UnsupportedFormatError,
+  UsageError,
+} from '../io/errors.js';
+import { defaultCodecs } from '../codec/registry.js';
+import type { CompressionCodec } from '../codec/types.js';
+
+/** One request to a worker: inputs are spans (buffer index, offset, length) over a few ArrayBuffers. */
+export interface CodecRequest {
+  id: number;
+  op: 'compress' | 'decompress';
+  className: string;
+  buffers: ArrayBuffer[];
+  spans: Float64Array;
+  /** compress: per input, -1 or the index in `writes` of a count followed by that many write sizes. */
+  writeStarts: Int32Array | null;
+  writes: Int32Array | null;
+  maxOutput: number;
+}
+
+/** A worker's answer: every output in one buffer (`ends` are their end offsets), or the first failure. */
+export interface CodecReply {
+  id: number;
+  output?: ArrayBuffer;
+  ends?: Float64Array;
+  error?: { name: string; reason: string; offset: number | undefined; input: number };
+}
+
+export interface CodecCallOptions {
+  /**
+   * Move the inputs' ArrayBuffers to the worker instead of copying them (default true): the caller
+   * must not touch them afterwards (they are detached). Give false for views of a buffer still in use.
+   */
+  transfer?: boolean;
+}
+
+/** Codecs whose native binding loads in one thread only: they run in the caller's thread. */
+const MAIN_THREAD_ONLY: Record<'compress' | 'decompress', ReadonlySet<string>> = {
+  compress: new Set(['org.apache.hadoop.io.compress.BZip2Codec']),
+  decompress: new Set(),
+};
+
+const ERROR_TYPES: Record<string, new (reason: string, opts?: { offset?: number }) => HadoopIOError> = {
+  HadoopIOError,
+  CorruptFileError,
+  TruncatedFileError,
+  LimitExceededError,
+  UnsupportedFormatError,
+  UsageError,
+  IOFailureError,
+};
+
+/** Which input of a pool call failed (for errors a pool call rejected with). */
+const failedInputs = new WeakMap<object, number>();
+export function failedInputIndex(e: unknown): number | undefined {
+  return typeof e === 'object' && e !== null ? failedInputs.get(e) : undefined;
+}
+
+interface Pending {
+  resolve(out: Uint8Array[]): void;
+  reject(e: unknown): void;
+  /** For calls sent before the worker was up (their inputs were copied): run them again elsewhere. */
+  retry: (() => Promise<Uint8Array[]>) | null;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  /** True once the worker has answered: until then it may still fail to start. */
+  up: boolean;
+}
+
+/** The compiled worker next to this module (when running from TypeScript sources, the build's). */
+function workerScript(): string | null {
+  const here = fileURLToPath(import.meta.url);
+  const candidates = [here.replace(/\.ts$/, '.js')];
+  if (here.endsWith('.ts')) candidates.push(fileURLToPath(new URL('../../dist/src/seq/codec-worker.js', import.meta.url)));
+  for (const c of candidates) {
+    const script = c.replace(/codec-pool\.js$/, 'codec-worker.js');
+    if (script.endsWith('.js') && existsSync(script)) return script;
+  }
+  return null;
+}
+
+/**
+ * A small pool of worker threads running the built-in codecs (by Hadoop class
+ * name) on byte buffers: ordered results per call, typed errors across the
+ * thread boundary, workers started lazily and unref'd while idle (an idle
+ * pool never keeps the process alive). Where workers cannot start, or for a
+ * codec that only loads in one thread (bzip2 compression), calls run in the
+ * caller's thread.
+ */
+export class CodecPool {
+  private static readonly pools = new Map<number, CodecPool>();
+  private readonly workers: PoolWorker[] = [];
+  private nextId = 1;
+  private closed = false;
+  /** False once a worker could not be started: calls run in-thread from then on. */
+  private workersWork: boolean;
+  private readonly script: string | null;
+
+  constructor(readonly threads: number) {
+    if (!(Number.isInteger(threads) && threads >= 0)) throw new UsageError(`threads must be an integer >= 0, got ${threads}`);
+    this.script = threads > 0 ? workerScript() : null;
+    this.workersWork = this.script !== null;
+  }
+
+  /** The process-wide pool of `threads` workers (created on first use; never needs closing). */
+  static shared(threads: number = defaultThreads()): CodecPool {
+    let p = CodecPool.pools.get(threads);
+    if (p === undefined || p.closed) {
+      p = new CodecPool(threads);
+      CodecPool.pools.set(threads, p);
+    }
+    return p;
+  }
+
+  /** Whether calls for this codec run in worker threads (false: they run in the caller's thread). */
+  runsInWorkers(className: string, op: 'compress' | 'decompress' = 'compress'): boolean {
+    return this.workersWork && !this.closed && !MAIN_THREAD_ONLY[op].has(className) && defaultCodecs.get(className)?.className === className;
+  }
+
+  /** Whether `codec` is the built-in one a worker would use for its class name. */
+  static isBuiltIn(codec: CompressionCodec): boolean {
+    return defaultCodecs.get(codec.className) === codec;
+  }
+
+  /** Workers started so far. */
+  get started(): number {
+    return this.workers.length;
+  }
+
+  /**
+   * Compress each input as one complete stream (`writes[i]`: the write-call
+   * sizes block-framed codecs want, as `CompressionCodec.compress`). Results
+   * are in input order.
+   */
+  compress(className: string, inputs: readonly Uint8Array[], writes?: readonly (readonly number[] | undefined)[], opts: CodecCallOptions = {}): Promise<Uint8Array[]> {
+    return this.call('compress', className, inputs, writes, 0, opts);
+  }
+
+  /** Decompress each input (CorruptFileError / LimitExceededError past `maxOutput`, with their reason). */
+  decompress(className: string, inputs: readonly Uint8Array[], maxOutput: number, opts: CodecCallOptions = {}): Promise<Uint8Array[]> {
+    return this.call('decompress', className, inputs, undefined, maxOutput, opts);
+  }
+
+  /** Stop the workers; later calls run in the caller's thread. Pending calls reject. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const ws = this.workers.splice(0);
+    for (const w of ws) this.failAll(w, new IOFailureError('codec pool closed'));
+    await Promise.all(ws.map((w) => w.worker.terminate()));
+  }
+
+  private call(
+    op: 'compress' | 'decompress',
+    className: string,
+    inputs: readonly Uint8Array[],
+    writes: readonly (readonly number[] | undefined)[] | undefined,
+    maxOutput: number,
+    opts: CodecCallOptions,
+  ): Promise<Uint8Array[]> {
+    if (!this.runsInWorkers(className, op)) {
+      try {
+        const codec = defaultCodecs.require(className);
+        return Promise.resolve(inputs.map((b, i) => (op === 'compress' ? codec.compress(b, writes?.[i]) : codec.decompress(b, maxOutput))));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    const w = this.pick();
+    if (w === null) return this.call(op, className, inputs, writes, maxOutput, opts);
+    // until a worker has answered once, inputs are copied so the call can fall back if it never starts
+    const req = encode(this.nextId++, op, className, inputs, writes, maxOutput, opts.transfer !== false && w.up);
+    const retry = w.up ? null : () => this.call(op, className, inputs, writes, maxOutput, opts);
+    return new Promise<Uint8Array[]>((resolve, reject) => {
+      if (w.pending.size === 0) w.worker.ref(); // a call in flight keeps the process alive until it answers
+      w.pending.set(req.id, { resolve, reject, retry });
+      const transfer: ArrayBuffer[] = [req.spans.buffer as ArrayBuffer, ...req.buffers];
+      if (req.writes) transfer.push(req.writes.buffer as ArrayBuffer, req.writeStarts!.buffer as ArrayBuffer);
+      w.worker.postMessage(req, transfer);
+    });
+  }
+
+  /** The least busy worker, starting another while all are busy and there is room. */
+  private pick(): PoolWorker | null {
+    let best: PoolWorker | null = null;
+    for (const w of this.workers) if (best === null || w.pending.size < best.pending.size) best = w;
+    if ((best === null || best.pending.size > 0) && this.workers.length < this.threads) {
+      const started = this.start();
+      if (started !== null) return started;
+    }
+    return best;
+  }
+
+  private start(): PoolWorker | null {
+    let worker: Worker;
+    try {
+      // not the parent's --input-type/--eval flags: they do not apply to a worker script
+      const execArgv = process.execArgv.filter((a) => !/^--(input-type|eval|print)\b|^-[ep]$/.test(a));
+      worker = new Worker(this.script!, { execArgv });
+    } catch {
+      if (this.workers.length === 0) this.workersWork = false;
+      return null;
+    }
+    worker.unref();
+    const w: PoolWorker = { worker, pending: new Map(), up: false };
+    worker.on('message', (reply: CodecReply) => {
+      w.up = true;
+      const p = w.pending.get(reply.id);
+      if (p === undefined) return;
+      w.pending.delete(reply.id);
+      if (w.pending.size === 0) worker.unref();
+      if (reply.error) p.reject(rebuild(reply.error));
+      else p.resolve(decode(reply));
+    });
+    const gone = (e: unknown): void => {
+      const i = this.workers.indexOf(w);
+      if (i >= 0) this.workers.splice(i, 1);
+      if (!w.up && !this.closed) {
+        // it never started: no workers here; what it was given runs in this thread
+        this.workersWork = false;
+        const ps = [...w.pending.values()];
+        w.pending.clear();
+        for (const p of ps) p.retry!().then(p.resolve, p.reject);
+        return;
+      }
+      this.failAll(w, new IOFailureError(`codec worker failed: ${(e as Error)?.message ?? String(e)}`, { cause: e }));
+    };
+    worker.on('error', gone);
+    worker.on('exit', (code) => gone(new Error(`exited with code ${code}`)));
+    this.workers.push(w);
+    return w;
+  }
+
+  private failAll(w: PoolWorker, e: HadoopIOError): void {
+    const ps = [...w.pending.values()];
+    w.pending.clear();
+    w.worker.unref();
+    for (const p of ps) p.reject(e);
+  }
+}
+
+/** Threads that measure fastest here for writes: one worker beside the main thread. */
+export function defaultThreads(): number {
+  return availableParallelism() > 1 ? 1 : 0;
+}
+
+function encode(
+  id: number,
+  op: 'compress' | 'decompress',
+  className: string,
+  inputs: readonly Uint8Array[],
+  writes: readonly (readonly number[] | undefined)[] | undefined,
+  maxOutput: number,
+  transfer: boolean,
+): CodecRequest {
+  const buffers: ArrayBuffer[] = [];
+  const index = new Map<ArrayBufferLike, number>();
+  const spans = new Float64Array(inputs.length * 3);
+  for (let i = 0; i < inputs.length; i++) {
+    const b = inputs[i]!;
+    if (!transfer) {
+      // a copy of just the view (postMessage would copy its whole buffer), then moved
+      buffers.push(b.slice().buffer);
+      spans.set([buffers.length - 1, 0, b.length], i * 3);
+      continue;
+    }
+    let k = index.get(b.buffer);
+    if (k === undefined) {
+      k = buffers.length;
+      buffers.push(b.buffer as ArrayBuffer);
+      index.set(b.buffer, k);
+    }
+    spans.set([k, b.byteOffset, b.length], i * 3);
+  }
+  let writeStarts: Int32Array | null = null;
+  let flat: Int32Array | null = null;
+  if (writes?.some((w) => w !== undefined)) {
+    writeStarts = new Int32Array(inputs.length).fill(-1);
+    let size = 0;
+    for (const w of writes) if (w) size += 1 + w.length;
+    flat = new Int32Array(size);
+    let at = 0;
+    for (let i = 0; i < inputs.length; i++) {
+      const w = writes[i];
+      if (!w) continue;
+      writeStarts[i] = at;
+      flat[at++] = w.length;
+      for (const n of w) flat[at++] = n;
+    }
+  }
+  return { id, op, className, buffers, spans, writeStarts, writes: flat, maxOutput };
+}
+
+function decode(reply: CodecReply): Uint8Array[] {
+  const ends = reply.ends!;
+  const out: Uint8Array[] = new Array(ends.length);
+  let at = 0;
+  for (let i = 0; i < ends.length; i++) {
+    out[i] = new Uint8Array(reply.output!, at, ends[i]! - at);
+    at = ends[i]!;
+  }
+  return out;
+}
+
+function rebuild(e: NonNullable<CodecReply['error']>): Error {
+  const T = ERROR_TYPES[e.name];
+  const err = T ? new T(e.reason, e.offset === undefined ? {} : { offset: e.offset }) : new Error(e.reason);
+  failedInputs.set(err, e.input);
+  return err;
+}
+
+/** A pool of `threads` workers of one's own (close it when done), as `CodecPool.shared` but not shared. */
+export function createCodecPool(opts: { threads?: number } = {}): CodecPool {
+  return new CodecPool(opts.threads ?? defaultThreads());
+}
