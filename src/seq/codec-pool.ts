@@ -107,6 +107,7 @@ export class CodecPool {
   /** False once a worker could not be started: calls run in-thread from then on. */
   private workersWork: boolean;
   private readonly script: string | null;
+  private upWaiters: (() => void)[] = [];
 
   constructor(readonly threads: number) {
     if (!(Number.isInteger(threads) && threads >= 0)) throw new UsageError(`threads must be an integer >= 0, got ${threads}`);
@@ -134,6 +135,23 @@ export class CodecPool {
     return defaultCodecs.get(codec.className) === codec;
   }
 
+  /**
+   * Start the workers if they are not yet (in the background) and tell whether
+   * one is up: callers that must not wait compress in their own thread until then.
+   */
+  warm(): boolean {
+    if (!this.workersWork || this.closed) return false;
+    while (this.workers.length < this.threads && this.start() !== null);
+    return this.workers.some((w) => w.up);
+  }
+
+  /** Start the workers and resolve once one is up (true), or workers cannot run here (false). */
+  ready(): Promise<boolean> {
+    if (this.warm()) return Promise.resolve(true);
+    if (!this.workersWork || this.closed) return Promise.resolve(false);
+    return new Promise((resolve) => this.upWaiters.push(() => resolve(this.workersWork && !this.closed)));
+  }
+
   /** Workers started so far. */
   get started(): number {
     return this.workers.length;
@@ -156,6 +174,7 @@ export class CodecPool {
   /** Stop the workers; later calls run in the caller's thread. Pending calls reject. */
   async close(): Promise<void> {
     this.closed = true;
+    this.wakeUpWaiters();
     const ws = this.workers.splice(0);
     for (const w of ws) this.failAll(w, new IOFailureError('codec pool closed'));
     await Promise.all(ws.map((w) => w.worker.terminate()));
@@ -206,8 +225,7 @@ export class CodecPool {
     let worker: Worker;
     try {
       // not the parent's --input-type/--eval flags: they do not apply to a worker script
-      const execArgv = process.execArgv.filter((a) => !/^--(input-type|eval|print)\b|^-[ep]$/.test(a));
-      worker = new Worker(this.script!, { execArgv });
+      worker = new Worker(this.script!, { execArgv: workerExecArgv() });
     } catch {
       if (this.workers.length === 0) this.workersWork = false;
       return null;
@@ -215,7 +233,10 @@ export class CodecPool {
     worker.unref();
     const w: PoolWorker = { worker, pending: new Map(), up: false };
     worker.on('message', (reply: CodecReply) => {
-      w.up = true;
+      if (!w.up) {
+        w.up = true;
+        this.wakeUpWaiters();
+      }
       const p = w.pending.get(reply.id);
       if (p === undefined) return;
       w.pending.delete(reply.id);
@@ -232,6 +253,7 @@ export class CodecPool {
         const ps = [...w.pending.values()];
         w.pending.clear();
         for (const p of ps) p.retry!().then(p.resolve, p.reject);
+        this.wakeUpWaiters();
         return;
       }
       this.failAll(w, new IOFailureError(`codec worker failed: ${(e as Error)?.message ?? String(e)}`, { cause: e }));
@@ -242,12 +264,30 @@ export class CodecPool {
     return w;
   }
 
+  private wakeUpWaiters(): void {
+    const ws = this.upWaiters;
+    this.upWaiters = [];
+    for (const f of ws) f();
+  }
+
   private failAll(w: PoolWorker, e: HadoopIOError): void {
     const ps = [...w.pending.values()];
     w.pending.clear();
     w.worker.unref();
     for (const p of ps) p.reject(e);
   }
+}
+
+/** The parent's node flags less those about its own entry (`-e script`, `--input-type`). */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-e' || a === '--eval' || a === '-p' || a === '--print') i++;
+    else if (!/^--(input-type|eval|print)=/.test(a)) out.push(a);
+  }
+  return out;
 }
 
 /** Threads that measure fastest here for writes: one worker beside the main thread. */

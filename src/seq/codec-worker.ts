@@ -44,6 +44,7 @@ function describe(e: unknown, input: number): NonNullable<CodecReply['error']> {
   return { name: 'Error', reason: String(err?.message ?? e), offset: undefined, input };
 }
 
+parentPort!.postMessage({ id: 0 }); // up: the pool hands work over from now on
 parentPort!.on('message', (req: CodecRequest) => {
   const reply = run(req);
   parentPort!.postMessage(reply, reply.output ? [reply.output, reply.ends!.buffer as ArrayBuffer] : []);

@@ -68,8 +68,8 @@ export interface SequenceFileWriterOptions {
   threads?: number;
 }
 
-/** Raw bytes compressed in this thread before work is handed to workers: small files never start one. */
-const POOL_AFTER_BYTES = 1 << 20;
+/** Raw bytes compressed in this thread before workers are started: small files never start one. */
+const WARM_AFTER_BYTES = 512 * 1024;
 /** RECORD with workers: values compressed per message. */
 const RECORD_BATCH_BYTES = 256 * 1024;
 const RECORD_BATCH_RECORDS = 8192;
@@ -727,8 +727,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     };
     let total = 0;
     for (const b of bufs) total += b.length;
-    if (this.compressedIn < POOL_AFTER_BYTES) {
-      this.compressedIn += total;
+    if (!this.useWorkers(total)) {
       const z = this.compressInline(bufs.map((b) => b.bytes()));
       for (const b of bufs) b.reset();
       return this.enqueueDone(z, frame);
@@ -752,8 +751,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     if (b === null || b.size === 0) return;
     this.batch = this.newBatch();
     const data = b.values.bytes();
-    const inline = this.compressedIn < POOL_AFTER_BYTES;
-    this.compressedIn += data.length;
+    const inline = !this.useWorkers(data.length);
     const src = inline ? data : data.slice();
     const inputs: Uint8Array[] = new Array(b.size);
     let at = 0;
@@ -784,6 +782,12 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     }
     b.reset();
     this.spareBatches.push(b);
+  }
+
+  /** Whether to hand `bytes` more to the workers: once past the small-file bytes and a worker is up (never waiting for one). */
+  private useWorkers(bytes: number): boolean {
+    this.compressedIn += bytes;
+    return this.compressedIn > WARM_AFTER_BYTES && this.pool!.warm();
   }
 
   private newBatch(): RecordBatch {
