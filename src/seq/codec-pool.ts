@@ -77,6 +77,8 @@ interface PoolWorker {
   pending: Map<number, Pending>;
   /** True once the worker has answered: until then it may still fail to start. */
   up: boolean;
+  /** Set by the worker as it starts: readable while this thread is busy (its messages wait). */
+  started: Int32Array;
 }
 
 /** The compiled worker next to this module (when running from TypeScript sources, the build's). */
@@ -142,14 +144,17 @@ export class CodecPool {
   warm(): boolean {
     if (!this.workersWork || this.closed) return false;
     while (this.workers.length < this.threads && this.start() !== null);
-    return this.workers.some((w) => w.up);
+    return this.workers.some((w) => w.up || Atomics.load(w.started, 0) === 1);
   }
 
   /** Start the workers and resolve once one is up (true), or workers cannot run here (false). */
   ready(): Promise<boolean> {
     if (this.warm()) return Promise.resolve(true);
     if (!this.workersWork || this.closed) return Promise.resolve(false);
-    return new Promise((resolve) => this.upWaiters.push(() => resolve(this.workersWork && !this.closed)));
+    return new Promise((resolve) => {
+      this.upWaiters.push(() => resolve(this.workersWork && !this.closed));
+      for (const w of this.workers) w.worker.ref(); // someone waits for them: keep the process alive
+    });
   }
 
   /** Workers started so far. */
@@ -223,15 +228,16 @@ export class CodecPool {
 
   private start(): PoolWorker | null {
     let worker: Worker;
+    let started: Int32Array;
     try {
       // not the parent's --input-type/--eval flags: they do not apply to a worker script
-      worker = new Worker(this.script!, { execArgv: workerExecArgv() });
+      started = new Int32Array(new SharedArrayBuffer(4));
+      worker = new Worker(this.script!, { execArgv: workerExecArgv(), workerData: { started } });
     } catch {
       if (this.workers.length === 0) this.workersWork = false;
       return null;
     }
-    worker.unref();
-    const w: PoolWorker = { worker, pending: new Map(), up: false };
+    const w: PoolWorker = { worker, pending: new Map(), up: false, started };
     worker.on('message', (reply: CodecReply) => {
       if (!w.up) {
         w.up = true;
@@ -260,6 +266,7 @@ export class CodecPool {
     };
     worker.on('error', gone);
     worker.on('exit', (code) => gone(new Error(`exited with code ${code}`)));
+    worker.unref(); // after the listeners: adding one refs the worker again
     this.workers.push(w);
     return w;
   }
@@ -267,6 +274,7 @@ export class CodecPool {
   private wakeUpWaiters(): void {
     const ws = this.upWaiters;
     this.upWaiters = [];
+    for (const w of this.workers) if (w.pending.size === 0) w.worker.unref();
     for (const f of ws) f();
   }
 

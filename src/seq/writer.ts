@@ -171,7 +171,10 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   /** Workers compressing for this writer, or null: compression runs inline, as it always did. */
   private readonly pool: CodecPool | null;
   private readonly jobs: Job[] = [];
+  /** Jobs queued (in flight or waiting to be framed) before writes wait. */
   private readonly maxJobs: number;
+  /** Jobs at the workers: past `threads * 2`, this thread compresses the next one itself rather than wait. */
+  private atWorkers = 0;
   private peakJobs = 0;
   /** Raw bytes compressed so far (workers are used past POOL_AFTER_BYTES). */
   private compressedIn = 0;
@@ -201,7 +204,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     const threads = opts.threads ?? defaultThreads();
     const pool = this.codec !== null && threads > 0 && CodecPool.isBuiltIn(this.codec) ? CodecPool.shared(threads) : null;
     this.pool = pool?.runsInWorkers(this.codec!.className) ? pool : null;
-    this.maxJobs = this.pool === null ? 0 : Math.max(2, 2 * threads);
+    this.maxJobs = this.pool === null ? 0 : 4 * threads;
     if (this.pool !== null && this.compression === 'RECORD') this.batch = this.newBatch();
   }
 
@@ -787,7 +790,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   /** Whether to hand `bytes` more to the workers: once past the small-file bytes and a worker is up (never waiting for one). */
   private useWorkers(bytes: number): boolean {
     this.compressedIn += bytes;
-    return this.compressedIn > WARM_AFTER_BYTES && this.pool!.warm();
+    return this.compressedIn > WARM_AFTER_BYTES && this.atWorkers < 2 * this.pool!.threads && this.pool!.warm();
   }
 
   private newBatch(): RecordBatch {
@@ -811,12 +814,15 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     const job: Job = { z: null, frame };
     this.jobs.push(job);
     if (this.jobs.length > this.peakJobs) this.peakJobs = this.jobs.length;
+    this.atWorkers++;
     work.then(
       (z) => {
+        this.atWorkers--;
         job.z = z;
         this.pump();
       },
       (e: unknown) => {
+        this.atWorkers--;
         this.fail(e, 'compress');
         this.notify();
       },
@@ -827,6 +833,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   private enqueueDone(z: Uint8Array[], frame: (z: Uint8Array[]) => void): void {
     if (this.jobs.length === 0) return frame(z);
     this.jobs.push({ z, frame });
+    if (this.jobs.length > this.peakJobs) this.peakJobs = this.jobs.length;
   }
 
   /** Frame every finished job at the head of the queue, then hand a full buffer to the sink. */
