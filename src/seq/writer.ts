@@ -175,6 +175,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   private readonly maxJobs: number;
   /** Jobs at the workers: past `threads * 2`, this thread compresses the next one itself rather than wait. */
   private atWorkers = 0;
+  private aborted = false;
   private peakJobs = 0;
   /** Raw bytes compressed so far (workers are used past POOL_AFTER_BYTES). */
   private compressedIn = 0;
@@ -205,7 +206,6 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     const pool = this.codec !== null && threads > 0 && CodecPool.isBuiltIn(this.codec) ? CodecPool.shared(threads) : null;
     this.pool = pool?.runsInWorkers(this.codec!.className) ? pool : null;
     this.maxJobs = this.pool === null ? 0 : 4 * threads;
-    if (this.pool !== null && this.compression === 'RECORD') this.batch = this.newBatch();
   }
 
   /**
@@ -403,6 +403,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
           out.pos = at;
           throw serializeError(e, this.records);
         }
+        this.maybeStartBatches(this.valueBuf.length);
         break;
       }
       case 'BLOCK': {
@@ -513,6 +514,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
         out.writeBytes(value);
         break;
       case 'RECORD': {
+        this.maybeStartBatches(value.length);
         if (this.batch !== null) {
           const b = this.batch;
           b.keys.writeBytes(key);
@@ -660,6 +662,8 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   async abort(): Promise<void> {
     this.closed = true;
     this.closing ??= RESOLVED;
+    this.aborted = true;
+    this.jobs.length = 0; // compression still in flight is dropped, never written
     await this.sink.abort?.();
   }
 
@@ -787,6 +791,13 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     this.spareBatches.push(b);
   }
 
+  /** RECORD: past the small-file bytes, values are batched for the workers (before, each is compressed here). */
+  private maybeStartBatches(bytes: number): void {
+    if (this.pool === null || this.batch !== null) return;
+    this.compressedIn += bytes;
+    if (this.compressedIn > WARM_AFTER_BYTES) this.batch = this.newBatch();
+  }
+
   /** Whether to hand `bytes` more to the workers: once past the small-file bytes and a worker is up (never waiting for one). */
   private useWorkers(bytes: number): boolean {
     this.compressedIn += bytes;
@@ -838,6 +849,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
 
   /** Frame every finished job at the head of the queue, then hand a full buffer to the sink. */
   private pump(): void {
+    if (this.aborted) return;
     const jobs = this.jobs;
     while (jobs.length > 0 && jobs[0]!.z !== null && this.failed === null) {
       const job = jobs.shift()!;
