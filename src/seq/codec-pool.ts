@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import {
   CorruptFileError,
   HadoopIOError,
@@ -65,15 +65,19 @@ export function failedInputIndex(e: unknown): number | undefined {
   return typeof e === 'object' && e !== null ? failedInputs.get(e) : undefined;
 }
 
+/** Called once with the outputs or the error; synchronously from `poll()` when that finds the reply. */
+export type CodecCallback = (error: unknown, outputs: Uint8Array[] | null) => void;
+
 interface Pending {
-  resolve(out: Uint8Array[]): void;
-  reject(e: unknown): void;
+  done: CodecCallback;
   /** For calls sent before the worker was up (their inputs were copied): run them again elsewhere. */
-  retry: (() => Promise<Uint8Array[]>) | null;
+  retry: (() => void) | null;
 }
 
 interface PoolWorker {
   worker: Worker;
+  /** Replies come here: `poll()` can take them while this thread is busy. */
+  replies: MessagePort;
   pending: Map<number, Pending>;
   /** True once the worker has answered: until then it may still fail to start. */
   up: boolean;
@@ -168,12 +172,28 @@ export class CodecPool {
    * are in input order.
    */
   compress(className: string, inputs: readonly Uint8Array[], writes?: readonly (readonly number[] | undefined)[], opts: CodecCallOptions = {}): Promise<Uint8Array[]> {
-    return this.call('compress', className, inputs, writes, 0, opts);
+    return promised((cb) => this.call('compress', className, inputs, writes, 0, opts, cb));
   }
 
   /** Decompress each input (CorruptFileError / LimitExceededError past `maxOutput`, with their reason). */
   decompress(className: string, inputs: readonly Uint8Array[], maxOutput: number, opts: CodecCallOptions = {}): Promise<Uint8Array[]> {
-    return this.call('decompress', className, inputs, undefined, maxOutput, opts);
+    return promised((cb) => this.call('decompress', className, inputs, undefined, maxOutput, opts, cb));
+  }
+
+  /**
+   * As `compress`/`decompress`, with a callback instead of a promise: a caller
+   * that stays busy (a tight write loop) gets its results from `poll()`,
+   * without waiting for its turn of the event loop.
+   */
+  submit(op: 'compress' | 'decompress', className: string, inputs: readonly Uint8Array[], done: CodecCallback, opts: CodecCallOptions & { writes?: readonly (readonly number[] | undefined)[]; maxOutput?: number } = {}): void {
+    this.call(op, className, inputs, opts.writes, opts.maxOutput ?? 0, opts, done);
+  }
+
+  /** Take the replies that have arrived and call their callbacks now. */
+  poll(): void {
+    for (const w of this.workers) {
+      for (let m = receiveMessageOnPort(w.replies); m !== undefined; m = receiveMessageOnPort(w.replies)) this.onReply(w, m.message as CodecReply);
+    }
   }
 
   /** Stop the workers; later calls run in the caller's thread. Pending calls reject. */
@@ -192,27 +212,41 @@ export class CodecPool {
     writes: readonly (readonly number[] | undefined)[] | undefined,
     maxOutput: number,
     opts: CodecCallOptions,
-  ): Promise<Uint8Array[]> {
+    done: CodecCallback,
+  ): void {
     if (!this.runsInWorkers(className, op)) {
+      let out: Uint8Array[];
       try {
         const codec = defaultCodecs.require(className);
-        return Promise.resolve(inputs.map((b, i) => (op === 'compress' ? codec.compress(b, writes?.[i]) : codec.decompress(b, maxOutput))));
+        out = inputs.map((b, i) => (op === 'compress' ? codec.compress(b, writes?.[i]) : codec.decompress(b, maxOutput)));
       } catch (e) {
-        return Promise.reject(e);
+        return done(e, null);
       }
+      return done(null, out);
     }
     const w = this.pick();
-    if (w === null) return this.call(op, className, inputs, writes, maxOutput, opts);
+    if (w === null) return this.call(op, className, inputs, writes, maxOutput, opts, done);
     // until a worker has answered once, inputs are copied so the call can fall back if it never starts
     const req = encode(this.nextId++, op, className, inputs, writes, maxOutput, opts.transfer !== false && w.up);
-    const retry = w.up ? null : () => this.call(op, className, inputs, writes, maxOutput, opts);
-    return new Promise<Uint8Array[]>((resolve, reject) => {
-      if (w.pending.size === 0) w.worker.ref(); // a call in flight keeps the process alive until it answers
-      w.pending.set(req.id, { resolve, reject, retry });
-      const transfer: ArrayBuffer[] = [req.spans.buffer as ArrayBuffer, ...req.buffers];
-      if (req.writes) transfer.push(req.writes.buffer as ArrayBuffer, req.writeStarts!.buffer as ArrayBuffer);
-      w.worker.postMessage(req, transfer);
-    });
+    const retry = w.up ? null : () => this.call(op, className, inputs, writes, maxOutput, opts, done);
+    if (w.pending.size === 0) w.worker.ref(); // a call in flight keeps the process alive until it answers
+    w.pending.set(req.id, { done, retry });
+    const transfer: ArrayBuffer[] = [req.spans.buffer as ArrayBuffer, ...req.buffers];
+    if (req.writes) transfer.push(req.writes.buffer as ArrayBuffer, req.writeStarts!.buffer as ArrayBuffer);
+    w.worker.postMessage(req, transfer);
+  }
+
+  private onReply(w: PoolWorker, reply: CodecReply): void {
+    if (!w.up) {
+      w.up = true;
+      this.wakeUpWaiters();
+    }
+    const p = w.pending.get(reply.id);
+    if (p === undefined) return;
+    w.pending.delete(reply.id);
+    if (w.pending.size === 0) w.worker.unref();
+    if (reply.error) p.done(rebuild(reply.error), null);
+    else p.done(null, decode(reply));
   }
 
   /** The least busy worker, starting another while all are busy and there is room. */
@@ -229,27 +263,18 @@ export class CodecPool {
   private start(): PoolWorker | null {
     let worker: Worker;
     let started: Int32Array;
+    const channel = new MessageChannel();
     try {
       // not the parent's --input-type/--eval flags: they do not apply to a worker script
       started = new Int32Array(new SharedArrayBuffer(4));
-      worker = new Worker(this.script!, { execArgv: workerExecArgv(), workerData: { started } });
+      worker = new Worker(this.script!, { execArgv: workerExecArgv(), workerData: { started, replies: channel.port2 }, transferList: [channel.port2] });
     } catch {
       if (this.workers.length === 0) this.workersWork = false;
       return null;
     }
-    const w: PoolWorker = { worker, pending: new Map(), up: false, started };
-    worker.on('message', (reply: CodecReply) => {
-      if (!w.up) {
-        w.up = true;
-        this.wakeUpWaiters();
-      }
-      const p = w.pending.get(reply.id);
-      if (p === undefined) return;
-      w.pending.delete(reply.id);
-      if (w.pending.size === 0) worker.unref();
-      if (reply.error) p.reject(rebuild(reply.error));
-      else p.resolve(decode(reply));
-    });
+    const w: PoolWorker = { worker, replies: channel.port1, pending: new Map(), up: false, started };
+    channel.port1.on('message', (reply: CodecReply) => this.onReply(w, reply));
+    channel.port1.unref(); // the worker's ref (while calls are pending) is what keeps the process alive
     const gone = (e: unknown): void => {
       const i = this.workers.indexOf(w);
       if (i >= 0) this.workers.splice(i, 1);
@@ -258,13 +283,14 @@ export class CodecPool {
         this.workersWork = false;
         const ps = [...w.pending.values()];
         w.pending.clear();
-        for (const p of ps) p.retry!().then(p.resolve, p.reject);
+        for (const p of ps) p.retry!();
         this.wakeUpWaiters();
         return;
       }
       this.failAll(w, new IOFailureError(`codec worker failed: ${(e as Error)?.message ?? String(e)}`, { cause: e }));
     };
     worker.on('error', gone);
+    worker.on('exit', () => channel.port1.close());
     worker.on('exit', (code) => gone(new Error(`exited with code ${code}`)));
     worker.unref(); // after the listeners: adding one refs the worker again
     this.workers.push(w);
@@ -282,7 +308,7 @@ export class CodecPool {
     const ps = [...w.pending.values()];
     w.pending.clear();
     w.worker.unref();
-    for (const p of ps) p.reject(e);
+    for (const p of ps) p.done(e, null);
   }
 }
 
@@ -301,6 +327,10 @@ function workerExecArgv(): string[] {
 /** Threads that measure fastest here for writes: one worker beside the main thread. */
 export function defaultThreads(): number {
   return availableParallelism() > 1 ? 1 : 0;
+}
+
+function promised(call: (cb: CodecCallback) => void): Promise<Uint8Array[]> {
+  return new Promise((resolve, reject) => call((e, out) => (out === null ? reject(e) : resolve(out))));
 }
 
 function encode(

@@ -1,6 +1,6 @@
 // A codec worker of CodecPool: turns bytes into bytes with the built-in codecs, known by class name.
 // It never sees Writable classes or user codecs: those stay in the caller's thread.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { HadoopIOError } from '../io/errors.js';
 import { defaultCodecs } from '../codec/registry.js';
 import type { CodecReply, CodecRequest } from './codec-pool.js';
@@ -44,10 +44,11 @@ function describe(e: unknown, input: number): NonNullable<CodecReply['error']> {
   return { name: 'Error', reason: String(err?.message ?? e), offset: undefined, input };
 }
 
+const { started, replies } = workerData as { started: Int32Array; replies: MessagePort };
 // up: the pool hands work over from now on (the flag for a pool too busy to read messages)
-Atomics.store((workerData as { started: Int32Array }).started, 0, 1);
-parentPort!.postMessage({ id: 0 });
+Atomics.store(started, 0, 1);
+replies.postMessage({ id: 0 });
 parentPort!.on('message', (req: CodecRequest) => {
   const reply = run(req);
-  parentPort!.postMessage(reply, reply.output ? [reply.output, reply.ends!.buffer as ArrayBuffer] : []);
+  replies.postMessage(reply, reply.output ? [reply.output, reply.ends!.buffer as ArrayBuffer] : []);
 });

@@ -749,7 +749,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
       at += b.length;
       b.reset();
     }
-    this.enqueue(this.pool!.compress(this.codec!.className, inputs), frame);
+    this.enqueue(inputs, undefined, frame);
   }
 
   /** RECORD with workers: hand the batch's values out; its records are framed once they are back. */
@@ -770,7 +770,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     const frame = (z: Uint8Array[]): void => this.frameBatch(b, z);
     const writes = b.writes.length > 0 ? b.writes : undefined;
     if (inline) this.enqueueDone(this.compressInline(inputs, writes), frame);
-    else this.enqueue(this.pool!.compress(this.codec!.className, inputs, writes), frame);
+    else this.enqueue(inputs, writes, frame);
   }
 
   private frameBatch(b: RecordBatch, z: Uint8Array[]): void {
@@ -801,7 +801,9 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   /** Whether to hand `bytes` more to the workers: once past the small-file bytes and a worker is up (never waiting for one). */
   private useWorkers(bytes: number): boolean {
     this.compressedIn += bytes;
-    return this.compressedIn > WARM_AFTER_BYTES && this.atWorkers < 2 * this.pool!.threads && this.pool!.warm();
+    if (this.compressedIn <= WARM_AFTER_BYTES) return false;
+    this.pool!.poll(); // finished work is framed now, even in a loop that never yields
+    return this.atWorkers < 2 * this.pool!.threads && this.pool!.warm();
   }
 
   private newBatch(): RecordBatch {
@@ -821,23 +823,21 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   }
 
   /** Queue compression in flight; it is framed into the output in order once it and all before it are back. */
-  private enqueue(work: Promise<Uint8Array[]>, frame: (z: Uint8Array[]) => void): void {
+  private enqueue(inputs: Uint8Array[], writes: readonly (readonly number[] | undefined)[] | undefined, frame: (z: Uint8Array[]) => void): void {
     const job: Job = { z: null, frame };
     this.jobs.push(job);
     if (this.jobs.length > this.peakJobs) this.peakJobs = this.jobs.length;
     this.atWorkers++;
-    work.then(
-      (z) => {
-        this.atWorkers--;
-        job.z = z;
-        this.pump();
-      },
-      (e: unknown) => {
-        this.atWorkers--;
+    this.pool!.submit('compress', this.codec!.className, inputs, (e, z) => {
+      this.atWorkers--;
+      if (z === null) {
         this.fail(e, 'compress');
         this.notify();
-      },
-    );
+        return;
+      }
+      job.z = z;
+      this.pump();
+    }, writes === undefined ? {} : { writes });
   }
 
   /** Queue work already done: framed now unless compression before it is still in flight. */

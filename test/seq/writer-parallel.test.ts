@@ -169,7 +169,7 @@ describe('SequenceFileWriter with worker threads', () => {
     const sink = new DeferredSink();
     await CodecPool.shared(2).ready();
     const w = await SequenceFileWriter.create<string, string>(sink, {
-      keyClass: TEXT, valueClass: TEXT, compression: 'BLOCK', codec: 'zstd', syncMarker: SYNC, blockSize: 200_000, threads: 2, bufferSize: 64 * 1024,
+      keyClass: TEXT, valueClass: TEXT, compression: 'BLOCK', codec: 'zstd', syncMarker: SYNC, blockSize: 200_000, threads: 2, bufferSize: 4096,
     });
     let falses = 0;
     for (const [k, v] of RECORDS) {
