@@ -61,9 +61,10 @@ export interface SequenceFileWriterOptions {
   /**
    * Worker threads compressing RECORD values and BLOCK buffers while this
    * thread serializes the next records (0 = compress in this thread). Output
-   * is byte-identical whatever the setting. Default: one worker on a machine
-   * with more than one core. Plug-in codecs and bzip2 compression always run
-   * in this thread; small files never start a worker.
+   * is the same whatever the setting (byte-identical but for RECORD zlib
+   * codecs, whose bytes depend on each thread's earlier streams). Default 0.
+   * Plug-in codecs and bzip2 compression always run in this thread; small
+   * files never start a worker.
    */
   threads?: number;
 }
