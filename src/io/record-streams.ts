@@ -9,12 +9,41 @@ export interface RecordAppender<K, V> {
   append(key: K, value: V): Promise<void>;
   close(): Promise<void>;
   abort(): Promise<void>;
+  /** Optional promise-free path (as `stream.write`): false means wait for `drained()`. */
+  write?(key: K, value: V): boolean;
+  drained?(): Promise<void>;
 }
 
 function appendRecord<K, V>(w: RecordAppender<K, V>, r: RecordInput<K, V>): Promise<void> {
   if (Array.isArray(r)) return w.append(r[0] as K, r[1] as V);
-  if (typeof r === 'object' && r !== null && 'key' in r && 'value' in r) return w.append(r.key, r.value);
-  return Promise.reject(new UsageError(`a record must be { key, value } or [key, value], got ${r === null ? 'null' : typeof r}`));
+  if (isKeyValue(r)) return w.append(r.key, r.value);
+  return Promise.reject(notARecord(r));
+}
+
+function isKeyValue<K, V>(r: unknown): r is { key: K; value: V } {
+  return typeof r === 'object' && r !== null && 'key' in r && 'value' in r;
+}
+
+function notARecord(r: unknown): UsageError {
+  return new UsageError(`a record must be { key, value } or [key, value], got ${r === null ? 'null' : typeof r}`);
+}
+
+/** Write one record the promise-free way when the writer has it; calls `cb` once there is room. */
+function writeRecord<K, V>(w: RecordAppender<K, V>, r: RecordInput<K, V>, cb: (e?: Error) => void): void {
+  if (w.write === undefined || w.drained === undefined) {
+    appendRecord(w, r).then(() => cb(), (e: unknown) => cb(e as Error));
+    return;
+  }
+  let room: boolean;
+  try {
+    if (Array.isArray(r)) room = w.write(r[0] as K, r[1] as V);
+    else if (isKeyValue<K, V>(r)) room = w.write(r.key, r.value);
+    else throw notARecord(r);
+  } catch (e) {
+    return cb(e as Error);
+  }
+  if (room) cb();
+  else w.drained().then(() => cb(), (e: unknown) => cb(e as Error));
 }
 
 /**
@@ -43,7 +72,7 @@ export function recordWritable<K, V>(open: RecordAppender<K, V> | (() => Promise
       );
     },
     write(record: RecordInput<K, V>, _enc, cb) {
-      appendRecord(writer!, record).then(() => cb(), (e: unknown) => cb(e as Error));
+      writeRecord(writer!, record, cb);
     },
     final(cb) {
       closed = true;

@@ -156,13 +156,15 @@ export interface WriterParts<K, V> {
 /** Create the directory, the data file and the index file (always BLOCK + DefaultCodec, as Hadoop). */
 export async function createParts<K, V>(dir: string, opts: MapFileWriterOptions): Promise<WriterParts<K, V>> {
   await mkdir(dir, { recursive: true });
-  const data = await SequenceFileWriter.create<K, V>(dataPath(dir), opts);
+  // the index needs the data file's exact position at each indexed key: compress in this thread
+  const data = await SequenceFileWriter.create<K, V>(dataPath(dir), { ...opts, threads: 0 });
   try {
     const index = await SequenceFileWriter.create<K, bigint>(indexPath(dir), {
       keyClass: data.keyType,
       valueClass: LONG_WRITABLE,
       compression: 'BLOCK',
       codec: 'org.apache.hadoop.io.compress.DefaultCodec',
+      threads: 0,
       ...(opts.indexSyncMarker ? { syncMarker: opts.indexSyncMarker } : {}),
       ...(opts.atomic ? { atomic: true } : {}),
       ...(opts.writeChecksum ? { writeChecksum: opts.writeChecksum } : {}),

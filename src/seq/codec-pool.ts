@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import {
@@ -324,9 +323,13 @@ function workerExecArgv(): string[] {
   return out;
 }
 
-/** Threads that measure fastest here for writes: one worker beside the main thread. */
+/**
+ * The writer's default: in-thread. On the shared 2-core machines this was
+ * measured on (bench/parallel-write.ts), workers did not write faster than
+ * one thread; pass `threads` to use them.
+ */
 export function defaultThreads(): number {
-  return availableParallelism() > 1 ? 1 : 0;
+  return 0;
 }
 
 function promised(call: (cb: CodecCallback) => void): Promise<Uint8Array[]> {

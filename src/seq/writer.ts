@@ -22,6 +22,7 @@ import {
 } from './constants.js';
 import { sortMetadata, writeHeader, type SequenceFileHeader } from './header.js';
 import { SequenceFileReader } from './reader.js';
+import { CodecPool, defaultThreads } from './codec-pool.js';
 
 export interface SequenceFileWriterOptions {
   /** Key class: a Java class name known to the registry, or a type. */
@@ -57,6 +58,62 @@ export interface SequenceFileWriterOptions {
   codecs?: CodecLookup;
   /** Output buffer size in bytes before a write to the sink (default 1 MiB). */
   bufferSize?: number;
+  /**
+   * Worker threads compressing RECORD values and BLOCK buffers while this
+   * thread serializes the next records (0 = compress in this thread). Output
+   * is the same whatever the setting (byte-identical but for RECORD zlib
+   * codecs, whose bytes depend on each thread's earlier streams). Default 0.
+   * Plug-in codecs and bzip2 compression always run in this thread; small
+   * files never start a worker.
+   */
+  threads?: number;
+}
+
+/** Raw bytes compressed in this thread before workers are started: small files never start one. */
+const WARM_AFTER_BYTES = 512 * 1024;
+/** RECORD with workers: values compressed per message. */
+const RECORD_BATCH_BYTES = 256 * 1024;
+const RECORD_BATCH_RECORDS = 8192;
+
+/** Compression handed out and not yet framed into the output, in file order. */
+interface Job {
+  /** The compressed buffers, once known. */
+  z: Uint8Array[] | null;
+  frame(z: Uint8Array[]): void;
+}
+
+/** RECORD with workers: serialized keys and raw values waiting for their values' compression. */
+class RecordBatch {
+  readonly keys = new ByteWriter(64 * 1024);
+  readonly values = new ByteWriter(RECORD_BATCH_BYTES + 64 * 1024);
+  keyEnds: number[] = [];
+  valueEnds: number[] = [];
+  /** Per value, the write-call sizes block-framed codecs need (undefined: one write). */
+  writes: (number[] | undefined)[] = [];
+
+  get size(): number {
+    return this.keyEnds.length;
+  }
+
+  reset(): void {
+    this.keys.reset();
+    this.values.reset();
+    this.keyEnds.length = 0;
+    this.valueEnds.length = 0;
+    this.writes.length = 0;
+  }
+}
+
+/** In-flight compression of a writer with workers (an observable stat; all zero without workers). */
+export interface WriterPipelineStats {
+  /** Worker threads this writer hands compression to (0: it compresses in its own thread). */
+  threads: number;
+  /** Blocks or RECORD batches handed out and not yet framed into the output. */
+  inFlight: number;
+  /** The most there ever were at once. */
+  peakInFlight: number;
+  /** The bound: writes wait (write() returns false) once this many are in flight. */
+  limit: number;
 }
 
 const RESOLVED = Promise.resolve();
@@ -112,6 +169,22 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   private readonly blockValues = new ByteWriter(256 * 1024);
   private blockRecords = 0;
 
+  /** Workers compressing for this writer, or null: compression runs inline, as it always did. */
+  private readonly pool: CodecPool | null;
+  private readonly jobs: Job[] = [];
+  /** Jobs queued (in flight or waiting to be framed) before writes wait. */
+  private readonly maxJobs: number;
+  /** Jobs at the workers: past `threads * 2`, this thread compresses the next one itself rather than wait. */
+  private atWorkers = 0;
+  private aborted = false;
+  private peakJobs = 0;
+  /** Raw bytes compressed so far (workers are used past POOL_AFTER_BYTES). */
+  private compressedIn = 0;
+  private batch: RecordBatch | null = null;
+  private readonly spareBatches: RecordBatch[] = [];
+  /** Resolved (and replaced) whenever a job is framed or the writer fails. */
+  private progress: { promise: Promise<void>; resolve: () => void } | null = null;
+
   private constructor(sink: ByteSink, header: Omit<SequenceFileHeader, 'headerLength'>, opts: SequenceFileWriterOptions, startPos: number) {
     const registry = opts.registry ?? defaultRegistry;
     this.ctx = { registry };
@@ -130,6 +203,10 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     this.flushed = startPos;
     // Hadoop's block codecs frame by write calls: track them for RECORD values
     if (this.compression === 'RECORD' && this.codec?.blockFramed) this.valueBuf.calls = [];
+    const threads = opts.threads ?? defaultThreads();
+    const pool = this.codec !== null && threads > 0 && CodecPool.isBuiltIn(this.codec) ? CodecPool.shared(threads) : null;
+    this.pool = pool?.runsInWorkers(this.codec!.className) ? pool : null;
+    this.maxJobs = this.pool === null ? 0 : 4 * threads;
   }
 
   /**
@@ -199,7 +276,12 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     }
   }
 
-  /** Bytes written so far, including buffered ones: the offset the next record will start at. */
+  /**
+   * Bytes written so far, including buffered ones: the offset the next record
+   * will start at. With worker threads, records still being compressed (and a
+   * RECORD batch not yet handed out) are not counted until they are framed:
+   * after `sync()` it is exact.
+   */
   get position(): number {
     return this.flushed + this.out.length;
   }
@@ -207,6 +289,11 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   /** Records appended through this writer. */
   get count(): number {
     return this.records;
+  }
+
+  /** Compression in flight; `position` does not count records whose compression is in flight. */
+  get pipeline(): WriterPipelineStats {
+    return { threads: this.pool?.threads ?? 0, inFlight: this.jobs.length, peakInFlight: this.peakJobs, limit: this.maxJobs };
   }
 
   /** The sink failure that ended this writer (every later call rejects with it), or null. */
@@ -218,13 +305,55 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   append(key: K, value: V): Promise<void> {
     // every failure rejects (never a synchronous throw), without an async frame per record
     try {
-      return this.appendNow(key, value);
+      this.put(key, value);
+      return this.afterPut();
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
-  private appendNow(key: K, value: V): Promise<void> {
+  /**
+   * Append a record without a promise, as Node's `stream.write`: returns
+   * false once the output buffer or the compression in flight is full; then
+   * `await drained()` before writing more. A record that cannot be serialized
+   * (or a closed writer) throws here; a failure of the output or of
+   * compression surfaces on the next call or at close.
+   * ```ts
+   * for (const [k, v] of records) if (!w.write(k, v)) await w.drained();
+   * await w.close();
+   * ```
+   */
+  write(key: K, value: V): boolean {
+    this.put(key, value);
+    if (this.pool !== null && this.jobs.length >= this.maxJobs) return false;
+    if (this.out.length < this.bufferSize) return true;
+    if (this.pendingWrite !== null) return false;
+    this.drain().catch(() => {}); // nothing in flight: hands the buffer over at once; a failure sticks
+    return true;
+  }
+
+  /** Resolves once `write()` has room again; rejects with the writer's failure. */
+  async drained(): Promise<void> {
+    while (this.pool !== null && this.jobs.length >= this.maxJobs && this.failed === null) await this.nextProgress();
+    if (this.failed !== null) throw this.failed;
+    if (this.out.length >= this.bufferSize) await this.drain();
+  }
+
+  /** Append many records (`[key, value]` or `{ key, value }`), waiting only when the buffers are full. */
+  async appendBatch(records: Iterable<readonly [K, V] | { key: K; value: V }>): Promise<void> {
+    for (const r of records) {
+      const room = Array.isArray(r) ? this.write(r[0] as K, r[1] as V) : this.write((r as { key: K }).key, (r as { value: V }).value);
+      if (!room) await this.drained();
+    }
+  }
+
+  private afterPut(): Promise<void> {
+    if (this.pool !== null && this.jobs.length >= this.maxJobs) return this.drained();
+    return this.maybeFlush();
+  }
+
+  /** Serialize one record into the output (NONE, RECORD without workers) or into the block or batch. */
+  private put(key: K, value: V): void {
     this.checkOpen();
     const kt = this.keyType;
     const vt = this.valueType;
@@ -251,6 +380,10 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
         break;
       }
       case 'RECORD': {
+        if (this.batch !== null) {
+          this.putBatched(k, v);
+          break;
+        }
         this.checkAndWriteSync();
         const out = this.out;
         const at = out.pos;
@@ -271,6 +404,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
           out.pos = at;
           throw serializeError(e, this.records);
         }
+        this.maybeStartBatches(this.valueBuf.length);
         break;
       }
       case 'BLOCK': {
@@ -294,7 +428,32 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
       }
     }
     this.records++;
-    return this.maybeFlush();
+  }
+
+  /** RECORD with workers: the key and the raw value join the batch; the batch goes out once full. */
+  private putBatched(k: unknown, v: unknown): void {
+    const b = this.batch!;
+    const keys = b.keys;
+    const values = b.values;
+    const k0 = keys.pos;
+    const v0 = values.pos;
+    const calls = values.calls;
+    if (calls !== null) calls.length = 0;
+    try {
+      this.keyType.write(keys, k as K, this.ctx);
+      this.valueType.write(values, v as V, this.ctx);
+    } catch (e) {
+      keys.pos = k0;
+      values.pos = v0;
+      throw serializeError(e, this.records);
+    }
+    b.keyEnds.push(keys.pos);
+    b.valueEnds.push(values.pos);
+    if (calls !== null) {
+      const w = javaBufferedWrites(calls);
+      b.writes.push(w.length === 1 && w[0] === values.pos - v0 ? undefined : w);
+    }
+    if (values.pos >= RECORD_BATCH_BYTES || b.size >= RECORD_BATCH_RECORDS) this.submitBatch();
   }
 
   /** Append already serialized key and value bytes (uncompressed). */
@@ -319,17 +478,30 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
       if (this.compression !== 'RECORD') throw new UsageError('appendRawCompressed is for RECORD-compressed files', { file: this.sink.name });
       checkBytes(key, 'key');
       checkBytes(storedValue, 'storedValue');
-      this.checkAndWriteSync();
-      const out = this.out;
-      out.writeInt32(key.length + storedValue.length);
-      out.writeInt32(key.length);
-      out.writeBytes(key);
-      out.writeBytes(storedValue);
+      if (this.jobs.length > 0 || (this.batch?.size ?? 0) > 0) {
+        // after the records still being compressed, in order
+        this.submitBatch();
+        const k = key.slice();
+        const z = storedValue.slice();
+        this.enqueueDone([], () => this.frameRecord(k, z));
+      } else {
+        this.frameRecord(key, storedValue);
+      }
       this.records++;
-      return this.maybeFlush();
+      return this.afterPut();
     } catch (e) {
       return Promise.reject(e);
     }
+  }
+
+  /** A RECORD record with its value compressed: sync marker when due, lengths, key, value. */
+  private frameRecord(key: Uint8Array, storedValue: Uint8Array): void {
+    this.checkAndWriteSync();
+    const out = this.out;
+    out.writeInt32(key.length + storedValue.length);
+    out.writeInt32(key.length);
+    out.writeBytes(key);
+    out.writeBytes(storedValue);
   }
 
   private appendSerialized(key: Uint8Array, value: Uint8Array): Promise<void> {
@@ -343,6 +515,17 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
         out.writeBytes(value);
         break;
       case 'RECORD': {
+        this.maybeStartBatches(value.length);
+        if (this.batch !== null) {
+          const b = this.batch;
+          b.keys.writeBytes(key);
+          b.values.writeBytes(value);
+          b.keyEnds.push(b.keys.pos);
+          b.valueEnds.push(b.values.pos);
+          if (b.values.calls !== null) b.writes.push(undefined);
+          if (b.values.pos >= RECORD_BATCH_BYTES || b.size >= RECORD_BATCH_RECORDS) this.submitBatch();
+          break;
+        }
         this.checkAndWriteSync();
         const z = this.codec!.compress(value);
         out.writeInt32(key.length + z.length);
@@ -361,7 +544,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
         break;
     }
     this.records++;
-    return this.maybeFlush();
+    return this.afterPut();
   }
 
   /**
@@ -371,9 +554,16 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   sync(): Promise<void> {
     try {
       this.checkOpen();
-      if (this.compression === 'BLOCK') this.writeBlock();
-      else this.writeSync();
-      return this.maybeFlush();
+      if (this.compression === 'BLOCK') {
+        this.writeBlock();
+      } else if (this.batch !== null) {
+        this.submitBatch();
+        this.enqueueDone([], () => this.writeSync());
+      } else {
+        this.writeSync();
+      }
+      if (this.pool === null) return this.maybeFlush();
+      return this.settleJobs().then(() => this.maybeFlush());
     } catch (e) {
       return Promise.reject(e);
     }
@@ -388,6 +578,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
    */
   async flush(): Promise<void> {
     this.checkOpen();
+    this.submitBatch();
     await this.settle();
     if (!this.sink.sync) return;
     try {
@@ -414,6 +605,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   private async finish(): Promise<void> {
     try {
       if (this.failed === null && this.compression === 'BLOCK') this.writeBlock();
+      if (this.failed === null) this.submitBatch();
       await this.settle(); // throws the sink's error if a write failed: never a silent short file
       try {
         await this.sink.close();
@@ -471,6 +663,8 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
   async abort(): Promise<void> {
     this.closed = true;
     this.closing ??= RESOLVED;
+    this.aborted = true;
+    this.jobs.length = 0; // compression still in flight is dropped, never written
     await this.sink.abort?.();
   }
 
@@ -478,7 +672,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
    * Record a sink failure (the first one wins) as a typed error naming the
    * output: sinks may fail with anything, e.g. a plain EPIPE/ENOSPC Error.
    */
-  private fail(e: unknown, op: 'write' | 'sync' | 'close'): HadoopIOError {
+  private fail(e: unknown, op: 'write' | 'sync' | 'close' | 'compress'): HadoopIOError {
     if (this.failed !== null) return this.failed;
     let err: HadoopIOError;
     if (e instanceof HadoopIOError) {
@@ -511,6 +705,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
 
   private writeBlock(): void {
     if (this.blockRecords === 0) return;
+    if (this.pool !== null) return this.submitBlock();
     this.writeSync();
     const out = this.out;
     const codec = this.codec!;
@@ -522,6 +717,169 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
       buf.reset();
     }
     this.blockRecords = 0;
+  }
+
+  /** BLOCK with workers: the four buffers go out compressed (in this thread for a small file's first bytes). */
+  private submitBlock(): void {
+    const bufs = [this.blockKeyLens, this.blockKeys, this.blockValueLens, this.blockValues];
+    const n = this.blockRecords;
+    this.blockRecords = 0;
+    const frame = (z: Uint8Array[]): void => {
+      this.writeSync();
+      const out = this.out;
+      out.writeVInt(n);
+      for (const b of z) {
+        out.writeVInt(b.length);
+        out.writeBytes(b);
+      }
+    };
+    let total = 0;
+    for (const b of bufs) total += b.length;
+    if (!this.useWorkers(total)) {
+      const z = this.compressInline(bufs.map((b) => b.bytes()));
+      for (const b of bufs) b.reset();
+      return this.enqueueDone(z, frame);
+    }
+    // one copy for the worker, so the serialization buffers are reused for the next block at once
+    const packed = new Uint8Array(total);
+    const inputs: Uint8Array[] = [];
+    let at = 0;
+    for (const b of bufs) {
+      packed.set(b.bytes(), at);
+      inputs.push(packed.subarray(at, at + b.length));
+      at += b.length;
+      b.reset();
+    }
+    this.enqueue(inputs, undefined, frame);
+  }
+
+  /** RECORD with workers: hand the batch's values out; its records are framed once they are back. */
+  private submitBatch(): void {
+    const b = this.batch;
+    if (b === null || b.size === 0) return;
+    this.batch = this.newBatch();
+    const data = b.values.bytes();
+    const inline = !this.useWorkers(data.length);
+    const src = inline ? data : data.slice();
+    const inputs: Uint8Array[] = new Array(b.size);
+    let at = 0;
+    for (let i = 0; i < b.size; i++) {
+      const end = b.valueEnds[i]!;
+      inputs[i] = src.subarray(at, end);
+      at = end;
+    }
+    const frame = (z: Uint8Array[]): void => this.frameBatch(b, z);
+    const writes = b.writes.length > 0 ? b.writes : undefined;
+    if (inline) this.enqueueDone(this.compressInline(inputs, writes), frame);
+    else this.enqueue(inputs, writes, frame);
+  }
+
+  private frameBatch(b: RecordBatch, z: Uint8Array[]): void {
+    const keys = b.keys.buf;
+    let k0 = 0;
+    for (let i = 0; i < z.length; i++) {
+      const k1 = b.keyEnds[i]!;
+      this.checkAndWriteSync();
+      const out = this.out;
+      const v = z[i]!;
+      out.writeInt32(k1 - k0 + v.length);
+      out.writeInt32(k1 - k0);
+      out.writeBytes(keys.subarray(k0, k1));
+      out.writeBytes(v);
+      k0 = k1;
+    }
+    b.reset();
+    this.spareBatches.push(b);
+  }
+
+  /** RECORD: past the small-file bytes, values are batched for the workers (before, each is compressed here). */
+  private maybeStartBatches(bytes: number): void {
+    if (this.pool === null || this.batch !== null) return;
+    this.compressedIn += bytes;
+    if (this.compressedIn > WARM_AFTER_BYTES) this.batch = this.newBatch();
+  }
+
+  /** Whether to hand `bytes` more to the workers: once past the small-file bytes and a worker is up (never waiting for one). */
+  private useWorkers(bytes: number): boolean {
+    this.compressedIn += bytes;
+    if (this.compressedIn <= WARM_AFTER_BYTES) return false;
+    this.pool!.poll(); // finished work is framed now, even in a loop that never yields
+    return this.atWorkers < 2 * this.pool!.threads && this.pool!.warm();
+  }
+
+  private newBatch(): RecordBatch {
+    const b = this.spareBatches.pop() ?? new RecordBatch();
+    if (this.codec?.blockFramed) b.values.calls ??= [];
+    return b;
+  }
+
+  /** Compress in this thread; records already counted are lost if it fails, so the failure sticks. */
+  private compressInline(inputs: Uint8Array[], writes?: readonly (readonly number[] | undefined)[]): Uint8Array[] {
+    const codec = this.codec!;
+    try {
+      return inputs.map((x, i) => codec.compress(x, writes?.[i]));
+    } catch (e) {
+      throw this.fail(e, 'compress');
+    }
+  }
+
+  /** Queue compression in flight; it is framed into the output in order once it and all before it are back. */
+  private enqueue(inputs: Uint8Array[], writes: readonly (readonly number[] | undefined)[] | undefined, frame: (z: Uint8Array[]) => void): void {
+    const job: Job = { z: null, frame };
+    this.jobs.push(job);
+    if (this.jobs.length > this.peakJobs) this.peakJobs = this.jobs.length;
+    this.atWorkers++;
+    this.pool!.submit('compress', this.codec!.className, inputs, (e, z) => {
+      this.atWorkers--;
+      if (z === null) {
+        this.fail(e, 'compress');
+        this.notify();
+        return;
+      }
+      job.z = z;
+      this.pump();
+    }, writes === undefined ? {} : { writes });
+  }
+
+  /** Queue work already done: framed now unless compression before it is still in flight. */
+  private enqueueDone(z: Uint8Array[], frame: (z: Uint8Array[]) => void): void {
+    if (this.jobs.length === 0) return frame(z);
+    this.jobs.push({ z, frame });
+    if (this.jobs.length > this.peakJobs) this.peakJobs = this.jobs.length;
+  }
+
+  /** Frame every finished job at the head of the queue, then hand a full buffer to the sink. */
+  private pump(): void {
+    if (this.aborted) return;
+    const jobs = this.jobs;
+    while (jobs.length > 0 && jobs[0]!.z !== null && this.failed === null) {
+      const job = jobs.shift()!;
+      job.frame(job.z!);
+    }
+    if (this.failed === null && this.out.length >= this.bufferSize && this.pendingWrite === null) this.drain().catch(() => {});
+    this.notify();
+  }
+
+  private notify(): void {
+    const p = this.progress;
+    if (p === null) return;
+    this.progress = null;
+    p.resolve();
+  }
+
+  private nextProgress(): Promise<void> {
+    if (this.progress === null) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.progress = { promise, resolve };
+    }
+    return this.progress.promise;
+  }
+
+  /** Wait until every job is framed into the output. */
+  private async settleJobs(): Promise<void> {
+    while (this.jobs.length > 0 && this.failed === null) await this.nextProgress();
+    if (this.failed !== null) throw this.failed;
   }
 
   private maybeFlush(): Promise<void> {
@@ -567,6 +925,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
 
   /** Wait until every byte handed out so far is written. */
   private async settle(): Promise<void> {
+    await this.settleJobs();
     await this.drain();
     if (this.pendingWrite) await this.pendingWrite;
     if (this.failed !== null) throw this.failed;
@@ -593,6 +952,7 @@ function checkSizes(opts: SequenceFileWriterOptions): void {
   if (syncInterval !== undefined && !(syncInterval >= 0)) throw new UsageError(`syncInterval must be >= 0, got ${syncInterval}`);
   if (blockSize !== undefined && !(blockSize > 0)) throw new UsageError(`blockSize must be > 0, got ${blockSize}`);
   if (bufferSize !== undefined && !(bufferSize > 0 && bufferSize <= 2 ** 31)) throw new UsageError(`bufferSize must be in (0, 2^31], got ${bufferSize}`);
+  if (opts.threads !== undefined && !(Number.isInteger(opts.threads) && opts.threads >= 0)) throw new UsageError(`threads must be an integer >= 0, got ${opts.threads}`);
 }
 
 function resolveType(registry: WritableRegistryLike, t: string | WritableType): WritableType {
