@@ -22,6 +22,8 @@ import {
   arrayWritableType,
   defaultCodecs,
   defaultRegistry,
+  isNeed,
+  readBlockFrame,
   readSplit,
   splitRanges,
   writeVLongInto,
@@ -235,23 +237,25 @@ export function scanSeq(name: string, bytes: Uint8Array): CorpusFile {
       r.pos = end;
     }
   } else {
-    while (r.pos < bytes.length) {
-      const at = r.pos;
-      fields.push({ what: 'block sync escape', off: at, enc: 'i32', size: 4, value: r.readInt32() });
+    // the block decoder's framing, with limits that let every valid corpus block through
+    const sync = bytes.subarray(headerLength - 16, headerLength);
+    const limits = { ...DEFAULT_LIMITS, maxBufferBytes: 0x7fffffff, maxElements: 0x7fffffff };
+    let at = headerLength;
+    while (at < bytes.length) {
+      const f = readBlockFrame(bytes, at, bytes.length, sync, limits);
+      if (isNeed(f)) throw new Error(`${name}: corpus file ends inside the block at ${at}`);
+      fields.push({ what: 'block sync escape', off: at, enc: 'i32', size: 4, value: -1 });
       boundaries.push(at);
-      r.skip(16);
-      vint('block record count');
-      const block: [number, number][] = [];
-      const lens: number[] = [];
+      fields.push({ what: 'block record count', off: f.countAt, enc: 'vint', size: f.sizeAt[0] - f.countAt, value: f.records });
+      const block: [number, number][] = f.dataAt.map((d, k): [number, number] => [d, d + f.buffers[k]!.length]);
       for (let k = 0; k < 4; k++) {
-        lens.push(r.pos);
-        const n = vint(`block ${BUFFER_NAMES[k]} buffer length`);
-        block.push([r.pos, r.pos + n]);
-        r.skip(n);
+        const size = f.buffers[k]!.length;
+        fields.push({ what: `block ${BUFFER_NAMES[k]} buffer length`, off: f.sizeAt[k]!, enc: 'vint', size: f.dataAt[k]! - f.sizeAt[k]!, value: size });
       }
       for (let k = 0; k < 4; k++) {
-        regions.push({ kind: 'block-buffer', start: lens[k]!, dataStart: block[k]![0], dataEnd: block[k]![1], keyStart: 0, keyEnd: 0, which: k, block });
+        regions.push({ kind: 'block-buffer', start: f.sizeAt[k]!, dataStart: block[k]![0], dataEnd: block[k]![1], keyStart: 0, keyEnd: 0, which: k, block });
       }
+      at = f.end;
     }
   }
   return { name, kind: 'seq', bytes, fields, regions, boundaries, keyClass, valueClass, codec, headerLength };
