@@ -46,7 +46,7 @@ export const convertCommand: Command = {
     to: { type: 'string', arg: 'FMT', help: 'parquet, arrow, arrows, jsonl, csv or seq (default: from OUT\'s extension, else seq)' },
     'parquet-codec': { type: 'string', arg: 'C', help: 'Parquet page compression: snappy (default), zstd or none' },
     'row-group': { type: 'string', arg: 'N', help: 'Parquet/Arrow: most records per row group / batch (default 1000000)' },
-    'per-part': { type: 'boolean', help: 'one output file per input part, in the directory OUT' },
+    'per-part': { type: 'boolean', help: 'one output file per input part, in the directory OUT (Parquet unless --to)' },
     bytes: { type: 'string', arg: 'ENC', help: 'jsonl/csv: how bytes appear, base64 (default) or hex' },
     ...READ_OPTIONS,
   },

@@ -33,7 +33,7 @@ const SEQ_ONLY = ['codec', 'block-size', 'sync-interval', 'keep-sync', 'exact-zl
 /** Options that only the table outputs take. */
 export const TABLE_ONLY = ['parquet-codec', 'row-group', 'per-part', 'bytes'];
 
-/** The output format: `--to`, else OUT's extension; undefined for a SequenceFile. */
+/** The output format: `--to`, else OUT's extension (Parquet for a --per-part directory); undefined for a SequenceFile. */
 export function tableFormat(values: Record<string, unknown>, output: string): TableFormat | undefined {
   const to = values.to;
   if (to !== undefined) {
@@ -42,7 +42,8 @@ export function tableFormat(values: Record<string, unknown>, output: string): Ta
     if (t === 'parquet' || t === 'arrow' || t === 'arrows' || t === 'jsonl' || t === 'csv') return t;
     throw new CliUsageError(`convert: --to must be parquet, arrow, arrows, jsonl, csv or seq, got '${String(to)}'`, 'convert');
   }
-  return EXTENSIONS[extname(output).toLowerCase()];
+  // --per-part names a directory, which has no extension to go by
+  return EXTENSIONS[extname(output).toLowerCase()] ?? (values['per-part'] ? 'parquet' : undefined);
 }
 
 /** `seqcat convert IN... OUT` to Parquet, Arrow IPC, JSON Lines or CSV. */
