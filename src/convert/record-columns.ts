@@ -13,12 +13,12 @@ export interface ColumnReadOptions {
   reader?: SequenceFileReaderOptions;
   /** Most rows in one row group / record batch (default 1,000,000). */
   rowGroupRows?: number;
-  /** A row group / batch ends once its serialized keys and values reach this many bytes (default 64 MiB). */
+  /** A row group / batch ends once its serialized keys and values reach this many bytes (default 32 MiB). */
   rowGroupBytes?: number;
 }
 
 export const DEFAULT_ROW_GROUP_ROWS = 1_000_000;
-export const DEFAULT_ROW_GROUP_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_ROW_GROUP_BYTES = 32 * 1024 * 1024;
 
 /** The columns of one row group. */
 export interface ColumnBatch {

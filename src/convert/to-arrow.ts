@@ -92,28 +92,33 @@ export async function toArrow(input: ConvertInput, output: string | ByteSink, op
     const meta = new Map([...describeSource(columns.header, columns.key.kind, columns.value.kind), ...(opts.metadata ?? [])]);
     const schema = new a.Schema([new a.Field('key', kt, columns.key.kind === 'null'), new a.Field('value', vt, columns.value.kind === 'null')], meta);
     const writer = opts.format === 'stream' ? new a.RecordBatchStreamWriter() : new a.RecordBatchFileWriter();
-    // the writer queues its bytes; this drains them into the sink as they come
-    const pump = (async () => {
-      for await (const chunk of writer) await out.write(chunk);
-    })();
-    const result: ConvertResult = { records: 0, groups: 0, payloadBytes: 0 };
-    try {
-      writer.reset(undefined, schema);
-      for await (const b of columns.batches()) {
-        const data = a.makeData({
-          type: new a.Struct(schema.fields),
-          length: b.keys.length,
-          children: [columnData(a, kt, columns.key.kind, b.keys), columnData(a, vt, columns.value.kind, b.values)],
-        });
-        writer.write(new a.RecordBatch(schema, data));
-        result.records += b.keys.length;
-        result.payloadBytes += b.payloadBytes;
-        result.groups++;
+    // the writer's byte queue, replaced by one that hands its chunks over after each batch: the
+    // stock queue is drained asynchronously and grows without bound when the disk is slower
+    const chunks: Uint8Array[] = [];
+    const collector = new (class extends a.AsyncByteQueue {
+      override write(value: Parameters<InstanceType<Arrow['AsyncByteQueue']>['write']>[0]): void {
+        if ((value as Uint8Array).byteLength > 0) chunks.push(value as Uint8Array);
       }
-    } finally {
-      writer.close();
-      await pump;
+    })();
+    const drain = async (): Promise<void> => {
+      for (const c of chunks.splice(0)) await out.write(c);
+    };
+    const result: ConvertResult = { records: 0, groups: 0, payloadBytes: 0 };
+    writer.reset(collector, schema);
+    for await (const b of columns.batches()) {
+      const data = a.makeData({
+        type: new a.Struct(schema.fields),
+        length: b.keys.length,
+        children: [columnData(a, kt, columns.key.kind, b.keys), columnData(a, vt, columns.value.kind, b.values)],
+      });
+      writer.write(new a.RecordBatch(schema, data));
+      await drain();
+      result.records += b.keys.length;
+      result.payloadBytes += b.payloadBytes;
+      result.groups++;
     }
+    writer.close();
+    await drain();
     await out.close();
     return result;
   } catch (e) {

@@ -92,6 +92,7 @@ export async function toParquet(input: ConvertInput, output: string | ByteSink, 
         ],
         rowGroupSize: b.keys.length,
       });
+      detachStatistics(writer.row_groups[writer.row_groups.length - 1]);
       result.records += b.keys.length;
       result.payloadBytes += b.payloadBytes;
       result.groups++;
@@ -104,5 +105,21 @@ export async function toParquet(input: ConvertInput, output: string | ByteSink, 
     throw e;
   } finally {
     await columns.close();
+  }
+}
+
+type RowGroup = InstanceType<HyparquetWriter['ParquetWriter']>['row_groups'][number];
+
+/**
+ * Give a row group's min/max statistics their own bytes: short values are
+ * kept as views of the batch's copy arena, which would hold every row
+ * group's arena chunks in memory until the footer is written.
+ */
+function detachStatistics(rg: RowGroup | undefined): void {
+  for (const c of rg?.columns ?? []) {
+    const st = c.meta_data?.statistics;
+    if (!st) continue;
+    if (st.min_value instanceof Uint8Array) st.min_value = st.min_value.slice();
+    if (st.max_value instanceof Uint8Array) st.max_value = st.max_value.slice();
   }
 }

@@ -32,7 +32,7 @@ export const convertCommand: Command = {
     'null; other registered classes (maps, arrays...) their `seqcat json` text; unknown classes their bytes.',
     'The header and metadata go into the Parquet/Arrow key-value metadata (hadoop.sequencefile.*). IN may be',
     'several files or a job directory: its part files become one table (or one file each in the directory OUT',
-    'with --per-part). Row groups hold at most --row-group records and 64 MiB of payload. jsonl is what',
+    'with --per-part). Row groups hold at most --row-group records and 32 MiB of payload. jsonl is what',
     '`seqcat json` prints. Parquet needs the package hyparquet-writer, Arrow apache-arrow.',
   ],
   options: {
