@@ -5,15 +5,18 @@ import { READ_OPTIONS, readContext } from '../read-context.js';
 import { Progress } from '../progress.js';
 import { checkDistinct, codecClass, copyRecords, metadataOption, openWriter } from '../write.js';
 import { DEFAULT_CODEC_CLASS } from '../../seq/constants.js';
+import { convertToTable, TABLE_ONLY, tableFormat } from './convert-table.js';
 import type { Command } from './index.js';
 
 export const convertCommand: Command = {
   name: 'convert',
-  summary: 'rewrite a file with another compression, codec, block size or sync interval',
-  usage: 'convert [--compression NONE|RECORD|BLOCK] [--codec NAME] [OPTIONS] IN OUT',
+  summary: 'rewrite a file with another compression, codec, block size or sync interval; or to Parquet, Arrow, JSON Lines, CSV',
+  usage: 'convert [--compression NONE|RECORD|BLOCK] [--codec NAME] [OPTIONS] IN OUT  |  convert [--to FMT] [--parquet-codec C] [--row-group N] [--per-part] IN... OUT',
   examples: [
     'seqcat convert --compression BLOCK --codec zstd part-00000 part-00000.zst.seq',
     'seqcat convert --compression NONE part-00000 - | seqcat count -',
+    'seqcat convert job-output/ events.parquet',
+    'seqcat convert --parquet-codec zstd --per-part job-output/ parquet-out/',
   ],
   help: [
     'Keeps the key and value classes and the metadata; records are copied as serialized bytes and never',
@@ -22,6 +25,15 @@ export const convertCommand: Command = {
     'size and sync interval default to Hadoop\'s (1,000,000 and 102,400 bytes). OUT is written to a',
     'temporary name and renamed when complete; `-` writes to stdout. Codecs: default (zlib), deflate,',
     'gzip, bzip2, snappy, lz4, zstd, or a Hadoop codec class name.',
+    '',
+    'When OUT ends in .parquet, .arrow (.arrows: IPC stream), .jsonl or .csv, or with --to, the records become',
+    'a table with columns key and value, typed from the Writable classes: Text/UTF8 string; Int, VInt, Short,',
+    'Byte int32; Long, VLong int64; Float, Double, Boolean as such; BytesWritable, MD5Hash binary; NullWritable',
+    'null; other registered classes (maps, arrays...) their `seqcat json` text; unknown classes their bytes.',
+    'The header and metadata go into the Parquet/Arrow key-value metadata (hadoop.sequencefile.*). IN may be',
+    'several files or a job directory: its part files become one table (or one file each in the directory OUT',
+    'with --per-part). Row groups hold at most --row-group records and 32 MiB of payload. jsonl is what',
+    '`seqcat json` prints. Parquet needs the package hyparquet-writer, Arrow apache-arrow.',
   ],
   options: {
     compression: { type: 'string', arg: 'TYPE', help: 'NONE, RECORD or BLOCK (default: as the input)' },
@@ -31,9 +43,21 @@ export const convertCommand: Command = {
     metadata: { type: 'string', multiple: true, arg: 'K=V', help: 'add or replace a metadata pair (repeatable)' },
     'keep-sync': { type: 'boolean', help: 'reuse the input\'s sync marker instead of a fresh random one' },
     'exact-zlib': { type: 'boolean', help: 'compress zlib/gzip byte-for-byte as Hadoop\'s native zlib (slower)' },
+    to: { type: 'string', arg: 'FMT', help: 'parquet, arrow, arrows, jsonl, csv or seq (default: from OUT\'s extension, else seq)' },
+    'parquet-codec': { type: 'string', arg: 'C', help: 'Parquet page compression: snappy (default), zstd or none' },
+    'row-group': { type: 'string', arg: 'N', help: 'Parquet/Arrow: most records per row group / batch (default 1000000)' },
+    'per-part': { type: 'boolean', help: 'one output file per input part, in the directory OUT (Parquet unless --to)' },
+    bytes: { type: 'string', arg: 'ENC', help: 'jsonl/csv: how bytes appear, base64 (default) or hex' },
     ...READ_OPTIONS,
   },
   async run(values, files) {
+    const format = files.length > 0 ? tableFormat(values, files[files.length - 1]!) : undefined;
+    if (format !== undefined) {
+      if (files.length < 2) throw new CliUsageError('convert: missing IN OUT', 'convert');
+      return convertToTable(format, values, files, await readContext(values, 'convert'));
+    }
+    const tableOnly = TABLE_ONLY.filter((o) => values[o] !== undefined);
+    if (tableOnly.length > 0) throw new CliUsageError(`convert: --${tableOnly.join(', --')} applies to Parquet, Arrow, jsonl or csv output; name OUT *.parquet or give --to`, 'convert');
     needFiles(files, 'convert', 2, 'IN OUT');
     const [input, output] = files as [string, string];
     const blockSize = intOption(values, 'block-size', 'convert', undefined, 1);

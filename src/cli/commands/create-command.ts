@@ -9,7 +9,12 @@ import type { CodecRegistry } from '../../codec/registry.js';
 import type { CompressionType } from '../../seq/constants.js';
 import type { SequenceFileWriter } from '../../seq/writer.js';
 import type { WritableRegistry } from '../../writable/registry.js';
+import type { WritableType } from '../../writable/types.js';
 import { READ_OPTIONS, readContext } from '../read-context.js';
+import { openArrowTable } from '../../convert/arrow-table.js';
+import { openParquetTable } from '../../convert/parquet-table.js';
+import type { TableRecords } from '../../convert/table-records.js';
+import { writeTableRecords } from '../../convert/to-sequence-file.js';
 import type { Command } from './index.js';
 
 /** Options that only make sense for the TSV/JSONL path: the dump header says all of it. */
@@ -18,11 +23,13 @@ const SCRIPT_ONLY = ['key-class', 'value-class', 'format', 'bytes', 'compression
 export const createCommand: Command = {
   name: 'create',
   summary: 'write a SequenceFile from a dump, or from TSV / JSON Lines on stdin',
-  usage: 'create OUT --from-dump FILE|-  |  create OUT [--key-class C] [--value-class C] [--format tsv|jsonl] [OPTIONS] < input',
+  usage:
+    'create OUT --from-dump FILE|-  |  create OUT [--key-class C] [--value-class C] [--format tsv|jsonl] [OPTIONS] < input  |  create OUT --from-parquet|--from-arrow FILE [--key-column A] [--value-column B] [OPTIONS]',
   examples: [
     'seqcat dump a.seq | seqcat create b.seq --from-dump -',
     "printf 'alpha\\t1\\nbravo\\t2\\n' | seqcat create counts.seq --key-class Text --value-class LongWritable --compression NONE",
     'seqcat json a.seq | seqcat create b.seq --format jsonl --key-class Text --value-class IntWritable',
+    'seqcat create counts.seq --from-parquet counts.parquet --key-column word --value-column n',
   ],
   help: [
     '--from-dump rebuilds a file from `seqcat dump` output: classes, compression, codec, metadata and sync',
@@ -36,9 +43,20 @@ export const createCommand: Command = {
     'short (Text, IntWritable, LongWritable, BytesWritable...: org.apache.hadoop.io.*); numbers are decimal,',
     'bytes hex in tsv and base64 (or --bytes hex) in jsonl. The default compression is Hadoop\'s: RECORD',
     'with DefaultCodec. OUT is written to a temporary name and renamed when complete; `-` is stdout.',
+    '',
+    '--from-parquet / --from-arrow (Arrow IPC file or stream) take the records from two flat columns (default',
+    'key and value): string → Text, int8/16/32 → IntWritable, int64 and uint32 → LongWritable, float →',
+    'FloatWritable, double → DoubleWritable, boolean → BooleanWritable, binary → BytesWritable, null →',
+    'NullWritable. A file written by `seqcat convert` gets its original classes (VIntWritable, MD5Hash...)',
+    'and SequenceFile metadata back. --key-class / --value-class override the class; the column values must',
+    'suit it (a long for LongWritable, a string for Text...). Needs hyparquet / apache-arrow.',
   ],
   options: {
     'from-dump': { type: 'string', arg: 'FILE', help: 'rebuild from `seqcat dump` output (`-` for stdin)' },
+    'from-parquet': { type: 'string', arg: 'FILE', help: 'take the records from a Parquet file' },
+    'from-arrow': { type: 'string', arg: 'FILE', help: 'take the records from an Arrow IPC file or stream' },
+    'key-column': { type: 'string', arg: 'NAME', help: 'Parquet/Arrow column of the keys (default key)' },
+    'value-column': { type: 'string', arg: 'NAME', help: 'Parquet/Arrow column of the values (default value)' },
     input: { type: 'string', short: 'i', arg: 'FILE', help: 'read tsv/jsonl records from FILE instead of stdin' },
     'key-class': { type: 'string', arg: 'CLASS', help: 'key Writable class (default Text)' },
     'value-class': { type: 'string', arg: 'CLASS', help: 'value Writable class (default Text)' },
@@ -56,6 +74,11 @@ export const createCommand: Command = {
     if (files.length === 0) throw new CliUsageError('create: missing OUT', 'create');
     if (files.length > 1) throw new CliUsageError(`create: too many arguments (${files.slice(1).join(' ')}); records come from stdin or --input`, 'create');
     const output = files[0]!;
+    const sources = ['from-dump', 'from-parquet', 'from-arrow'].filter((o) => values[o] !== undefined);
+    if (sources.length > 1) throw new CliUsageError(`create: give one of --${sources.join(', --')}`, 'create');
+    if (values['from-parquet'] !== undefined || values['from-arrow'] !== undefined) return fromTable(values, output);
+    const columns = ['key-column', 'value-column'].filter((o) => values[o] !== undefined);
+    if (columns.length > 0) throw new CliUsageError(`create: --${columns.join(', --')} needs --from-parquet or --from-arrow`, 'create');
     if (values['from-dump'] !== undefined) {
       const extra = SCRIPT_ONLY.filter((o) => values[o] !== undefined);
       if (extra.length > 0 || values.input !== undefined) {
@@ -67,6 +90,54 @@ export const createCommand: Command = {
     return fromRecords(values, output, codecsFor(!!values['exact-zlib']));
   },
 };
+
+/** Options that the Parquet/Arrow source does not take. */
+const NOT_FOR_TABLES = ['input', 'format', 'bytes'];
+
+async function fromTable(values: Record<string, unknown>, output: string): Promise<number> {
+  const extra = NOT_FOR_TABLES.filter((o) => values[o] !== undefined);
+  if (extra.length > 0) throw new CliUsageError(`create: --${extra.join(', --')} applies to tsv/jsonl input, not Parquet or Arrow`, 'create');
+  const ctx = await readContext(values, 'create', { exactZlib: !!values['exact-zlib'] });
+  const codecs = ctx.codecs;
+  const compression = compressionOption(values, 'create') ?? 'RECORD';
+  const codec = values.codec === undefined ? undefined : codecClass(String(values.codec), codecs, 'create');
+  if (compression === 'NONE' && codec !== undefined) throw new CliUsageError('create: --codec needs --compression RECORD or BLOCK', 'create');
+  const blockSize = intOption(values, 'block-size', 'create', undefined, 1);
+  const syncInterval = intOption(values, 'sync-interval', 'create', undefined, 0);
+  const metadata = metadataOption(values, 'create');
+  const keyClass = values['key-class'] === undefined ? undefined : userClass(String(values['key-class']), ctx.registry, 'key class');
+  const valueClass = values['value-class'] === undefined ? undefined : userClass(String(values['value-class']), ctx.registry, 'value class');
+  const columns = {
+    ...(values['key-column'] !== undefined ? { keyColumn: String(values['key-column']) } : {}),
+    ...(values['value-column'] !== undefined ? { valueColumn: String(values['value-column']) } : {}),
+  };
+  const table: TableRecords =
+    values['from-parquet'] !== undefined ? await openParquetTable(String(values['from-parquet']), columns) : await openArrowTable(String(values['from-arrow']), columns);
+  try {
+    const { writer, stdout } = await openWriter(output, {
+      keyClass: keyClass ?? ctx.registry.resolve(table.keyClass),
+      valueClass: valueClass ?? ctx.registry.resolve(table.valueClass),
+      compression,
+      codecs,
+      registry: ctx.registry,
+      // the recorded SequenceFile metadata, then any given here
+      metadata: [...(table.source?.metadata ?? []), ...metadata],
+      ...(codec !== undefined ? { codec } : {}),
+      ...(blockSize !== undefined ? { blockSize } : {}),
+      ...(syncInterval !== undefined ? { syncInterval } : {}),
+    });
+    return await writeAll(writer, async () => {
+      await writeTableRecords(table, writer, () => !!stdout?.closed);
+    });
+  } finally {
+    await table.close();
+  }
+}
+
+/** A class given on the command line: a built-in short name, or any class the registry knows (--classes). */
+function userClass(name: string, registry: WritableRegistry, option: string): WritableType {
+  return registry.get(name) ?? writableClass(name, 'create', option);
+}
 
 /** A problem with the input lines: exit 1, `seqcat: INPUT: line N: what`. */
 function lineError(input: string, line: number, what: string): CorruptFileError {

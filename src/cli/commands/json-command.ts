@@ -2,7 +2,7 @@ import { bytesOption } from '../args.js';
 import { CliUsageError } from '../errors.js';
 import { expandInputs, inputArgs, openInput } from '../inputs.js';
 import { READ_OPTIONS, readContext } from '../read-context.js';
-import { jsonValue, stringify } from '../json.js';
+import { jsonField as field, jsonValue } from '../json.js';
 import { eachInput, pumpChecked } from './common.js';
 import type { Command } from './index.js';
 
@@ -52,7 +52,3 @@ export const jsonCommand: Command = {
   },
 };
 
-/** JSON text of one field; -0 keeps its sign (JSON.stringify would print 0) so Float/Double round-trip. */
-function field(x: unknown): string {
-  return Object.is(x, -0) ? '-0' : stringify(x);
-}

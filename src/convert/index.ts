@@ -1,0 +1,12 @@
+export { toParquet, type ParquetOptions, type ConvertResult } from './to-parquet.js';
+export { toArrow, type ArrowOptions } from './to-arrow.js';
+export { toJsonLines, toCsv, type LinesOptions } from './to-lines.js';
+export { fromParquet, fromArrow, writeTableRecords, tableWriterOptions, type TableToSequenceFileOptions } from './to-sequence-file.js';
+export { openParquetTable } from './parquet-table.js';
+export { openArrowTable } from './arrow-table.js';
+export { defaultClass, type TableRecords, type TableColumnOptions } from './table-records.js';
+export { columnKind, fieldColumn, type ColumnKind, type ColumnValue, type FieldColumn } from './columns.js';
+export { openRecordColumns, DEFAULT_ROW_GROUP_BYTES, DEFAULT_ROW_GROUP_ROWS, type ConvertInput, type ColumnReadOptions, type RecordColumns, type ColumnBatch } from './record-columns.js';
+export { META_PREFIX, readSourceDescription, type SourceDescription } from './header-metadata.js';
+export { PARQUET_COMPRESSIONS, type ParquetCompression } from './parquet-compressors.js';
+export { jsonValue, jsonField } from './json-text.js';
