@@ -6,7 +6,7 @@ export { openParquetTable } from './parquet-table.js';
 export { openArrowTable } from './arrow-table.js';
 export { defaultClass, type TableRecords, type TableColumnOptions } from './table-records.js';
 export { columnKind, fieldColumn, type ColumnKind, type ColumnValue, type FieldColumn } from './columns.js';
-export { openRecordColumns, DEFAULT_ROW_GROUP_BYTES, DEFAULT_ROW_GROUP_ROWS, type ConvertInput, type ColumnReadOptions, type RecordColumns, type ColumnBatch } from './record-columns.js';
+export { openRecordColumns, DEFAULT_ROW_GROUP_BYTES, DEFAULT_ROW_GROUP_ROWS, type ConvertInput, type ColumnReadOptions, type RecordColumns, type TableBatch } from './record-columns.js';
 export { META_PREFIX, readSourceDescription, type SourceDescription } from './header-metadata.js';
 export { PARQUET_COMPRESSIONS, type ParquetCompression } from './parquet-compressors.js';
 export { jsonValue, jsonField } from './json-text.js';

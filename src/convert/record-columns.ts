@@ -21,7 +21,7 @@ export const DEFAULT_ROW_GROUP_ROWS = 1_000_000;
 export const DEFAULT_ROW_GROUP_BYTES = 32 * 1024 * 1024;
 
 /** The columns of one row group. */
-export interface ColumnBatch {
+export interface TableBatch {
   keys: ColumnValue[];
   values: ColumnValue[];
   /** Serialized (uncompressed) key and value bytes of these records. */
@@ -34,7 +34,7 @@ export interface RecordColumns {
   readonly header: SequenceFileHeader;
   readonly key: FieldColumn;
   readonly value: FieldColumn;
-  batches(): AsyncGenerator<ColumnBatch, void, undefined>;
+  batches(): AsyncGenerator<TableBatch, void, undefined>;
   close(): Promise<void>;
 }
 
@@ -58,7 +58,7 @@ export async function openRecordColumns(input: ConvertInput, opts: ColumnReadOpt
     key,
     value,
     async *batches() {
-      let batch: ColumnBatch = { keys: [], values: [], payloadBytes: 0 };
+      let batch: TableBatch = { keys: [], values: [], payloadBytes: 0 };
       for (let i = 0; i < files.length; i++) {
         if (i > 0) {
           reader = await SequenceFileReader.open(files[i]!, opts.reader);
