@@ -37,7 +37,8 @@ export interface CodecReply {
 export interface CodecCallOptions {
   /**
    * Move the inputs' ArrayBuffers to the worker instead of copying them (default true): the caller
-   * must not touch them afterwards (they are detached). Give false for views of a buffer still in use.
+   * must not touch them afterwards (they are detached). Only buffers the inputs cover whole are
+   * moved; views of a part of a buffer are copied. Give false for views of a buffer still in use.
    */
   transfer?: boolean;
 }
@@ -348,9 +349,13 @@ function encode(
   const buffers: ArrayBuffer[] = [];
   const index = new Map<ArrayBufferLike, number>();
   const spans = new Float64Array(inputs.length * 3);
+  // Only a buffer this call's views cover whole is moved: moving one that holds other data too (a
+  // codec's shared output slab, Node's Buffer pool) would detach that data under its owners.
+  const covered = new Map<ArrayBufferLike, number>();
+  if (transfer) for (const b of inputs) covered.set(b.buffer, (covered.get(b.buffer) ?? 0) + b.length);
   for (let i = 0; i < inputs.length; i++) {
     const b = inputs[i]!;
-    if (!transfer) {
+    if (!transfer || covered.get(b.buffer) !== b.buffer.byteLength) {
       // a copy of just the view (postMessage would copy its whole buffer), then moved
       buffers.push(b.slice().buffer);
       spans.set([buffers.length - 1, 0, b.length], i * 3);

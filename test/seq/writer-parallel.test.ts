@@ -321,6 +321,27 @@ describe('CodecPool', () => {
     }
   });
 
+  it('moves only buffers its inputs cover whole: a view of part of a buffer is copied, the buffer stays usable', async () => {
+    const pool = createCodecPool({ threads: 1 });
+    try {
+      await pool.ready();
+      const zlib = createCodecRegistry().require('default');
+      const z = zlib.compress(new TextEncoder().encode('x'.repeat(500)));
+      const shared = new Uint8Array(z.length * 2);
+      shared.set(z, 0);
+      shared.set(z, z.length);
+      const [one] = await pool.decompress(zlib.className, [shared.subarray(0, z.length)], 1 << 20);
+      expect(Buffer.from(one!).toString()).toBe('x'.repeat(500));
+      expect(shared.buffer.byteLength).toBe(z.length * 2); // not detached
+      expect(Buffer.from(zlib.decompress(shared.subarray(z.length), 1 << 20)).toString()).toBe('x'.repeat(500));
+      const whole = z.slice();
+      await pool.decompress(zlib.className, [whole], 1 << 20);
+      expect(whole.buffer.byteLength).toBe(0); // covered whole: moved, as documented
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('an idle pool does not keep the process alive: a script that never closes it exits', () => {
     const script = `
       import { SequenceFileWriter, CodecPool } from ${JSON.stringify(new URL('../../dist/src/index.js', import.meta.url).href)};
