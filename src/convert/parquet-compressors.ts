@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { gunzipSync } from 'node:zlib';
 import { defaultCodecs } from '../codec/registry.js';
 import { UsageError } from '../io/errors.js';
 
@@ -39,4 +40,19 @@ export function parquetCompressor(c: ParquetCompression): { codec: 'SNAPPY' | 'Z
     default:
       throw new UsageError(`Parquet compression must be ${PARQUET_COMPRESSIONS.join(', ')}, got '${String(c)}'`);
   }
+}
+
+type Decompressor = (input: Uint8Array, outputLength: number) => Uint8Array;
+
+/**
+ * Page decompressors for reading Parquet beyond hyparquet's built-in snappy:
+ * zstd (what `--parquet-codec zstd`, DuckDB and Spark write) with our bounded
+ * zstd codec, gzip with node:zlib. Each stops at the page's declared size.
+ */
+export function parquetDecompressors(): { ZSTD: Decompressor; GZIP: Decompressor } {
+  const zstd = defaultCodecs.require('zstd');
+  return {
+    ZSTD: (input, outputLength) => zstd.decompress(input, outputLength),
+    GZIP: (input, outputLength) => new Uint8Array(gunzipSync(input, { maxOutputLength: Math.max(1, outputLength) })),
+  };
 }

@@ -4,6 +4,7 @@ import { decodeJavaUtf8 } from '../io/utf8.js';
 import type { ColumnKind } from './columns.js';
 import { optionalImport } from './optional-import.js';
 import { findColumn, tableRecords, type TableColumnOptions, type TableRecords } from './table-records.js';
+import { parquetDecompressors } from './parquet-compressors.js';
 
 type Hyparquet = typeof import('hyparquet');
 type SchemaElement = import('hyparquet').SchemaElement;
@@ -12,6 +13,8 @@ type SchemaElement = import('hyparquet').SchemaElement;
  * Strings as Text reads them: TextDecoder (hyparquet's default) drops a
  * leading U+FEFF, which is data here. JSON columns stay text.
  */
+const DECOMPRESSORS = parquetDecompressors();
+
 const PARSERS = {
   stringFromBytes: (b: Uint8Array | undefined) => b && decodeJavaUtf8(b),
   jsonFromBytes: (b: Uint8Array | undefined) => b && decodeJavaUtf8(b),
@@ -76,7 +79,7 @@ export async function openParquetTable(file: string, opts: TableColumnOptions = 
     let start = 0;
     for (const rg of metadata.row_groups) {
       const end = start + Number(rg.num_rows);
-      const rows = await hp.parquetReadObjects({ file: buffer, metadata, columns: [keyName, valueName], rowStart: start, rowEnd: end, utf8: false, parsers: PARSERS });
+      const rows = await hp.parquetReadObjects({ file: buffer, metadata, columns: [keyName, valueName], rowStart: start, rowEnd: end, utf8: false, parsers: PARSERS, compressors: DECOMPRESSORS });
       const widen = (kind: ColumnKind) => (x: unknown) => (kind === 'int64' && typeof x === 'number' ? BigInt(x) : x);
       yield { keys: rows.map((r) => widen(kinds.key)(r[keyName])), values: rows.map((r) => widen(kinds.value)(r[valueName])) };
       start = end;

@@ -109,6 +109,17 @@ describe('SequenceFiles from a Parquet file DuckDB wrote', () => {
     });
   });
 
+  it('reads pages compressed with zstd and gzip (what DuckDB, Spark and --parquet-codec zstd write)', async () => {
+    for (const codec of ['zstd', 'gzip']) {
+      const file = join(dir, `duck-${codec}.parquet`);
+      await duck.run(`COPY (SELECT 'w' || i AS word, i::BIGINT AS n FROM range(3000) t(i)) TO '${file}' (FORMAT parquet, COMPRESSION ${codec})`);
+      await fromParquet(file, join(dir, `${codec}.seq`), { keyColumn: 'word', valueColumn: 'n' });
+      const got = await json(join(dir, `${codec}.seq`));
+      expect(got.rows.length).toBe(3000);
+      expect(got.rows[2999]).toEqual(['w2999', 2999n]);
+    }
+  });
+
   it('takes another class for a column when told', async () => {
     await fromParquet(pq, join(dir, 'e.seq'), { keyColumn: 'i32', valueColumn: 'n', keyClass: 'org.apache.hadoop.io.LongWritable', valueClass: 'org.apache.hadoop.io.VLongWritable' });
     const got = await json(join(dir, 'e.seq'));
