@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import {
@@ -324,13 +325,23 @@ function workerExecArgv(): string[] {
   return out;
 }
 
+/** Codecs slow enough per byte that a worker beside the writing thread pays for its messages. */
+const WORTH_A_WORKER = new Set([
+  'org.apache.hadoop.io.compress.DefaultCodec',
+  'org.apache.hadoop.io.compress.GzipCodec',
+  'org.apache.hadoop.io.compress.DeflateCodec',
+]);
+
 /**
- * The writer's default: in-thread. On the shared 2-core machines this was
- * measured on (bench/parallel-write.ts), workers did not write faster than
- * one thread; pass `threads` to use them.
+ * The writer's default: one worker for the zlib codecs where the machine has a
+ * second core (compression is most of their write time; see the README's
+ * bench section), none for the fast codecs (snappy, lz4, zstd: the messages
+ * cost about what the work does) or with one core. The reader's default is
+ * in-thread (`defaultReadThreads`).
  */
-export function defaultThreads(): number {
-  return 0;
+export function defaultThreads(codecClassName?: string): number {
+  if (codecClassName === undefined || !WORTH_A_WORKER.has(codecClassName)) return 0;
+  return availableParallelism() > 1 ? 1 : 0;
 }
 
 function promised(call: (cb: CodecCallback) => void): Promise<Uint8Array[]> {

@@ -62,7 +62,9 @@ export interface SequenceFileWriterOptions {
    * Worker threads compressing RECORD values and BLOCK buffers while this
    * thread serializes the next records (0 = compress in this thread). Output
    * is the same whatever the setting (byte-identical but for RECORD zlib
-   * codecs, whose bytes depend on each thread's earlier streams). Default 0.
+   * codecs, whose bytes depend on each thread's earlier streams). Default:
+   * 1 for DefaultCodec, GzipCodec and DeflateCodec on a machine with a second
+   * core, else 0 (`defaultThreads`).
    * Plug-in codecs and bzip2 compression always run in this thread; small
    * files never start a worker.
    */
@@ -203,7 +205,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
     this.flushed = startPos;
     // Hadoop's block codecs frame by write calls: track them for RECORD values
     if (this.compression === 'RECORD' && this.codec?.blockFramed) this.valueBuf.calls = [];
-    const threads = opts.threads ?? defaultThreads();
+    const threads = opts.threads ?? defaultThreads(this.codec?.className);
     const pool = this.codec !== null && threads > 0 && CodecPool.isBuiltIn(this.codec) ? CodecPool.shared(threads) : null;
     this.pool = pool?.runsInWorkers(this.codec!.className) ? pool : null;
     this.maxJobs = this.pool === null ? 0 : 4 * threads;

@@ -1,13 +1,14 @@
 // Compression in worker threads: same bytes as in-thread, ordered, bounded, errors typed and sticky.
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CodecPool,
   CorruptFileError,
   createCodecRegistry,
+  defaultThreads,
   createCodecPool,
   failedInputIndex,
   IOFailureError,
@@ -319,6 +320,20 @@ describe('CodecPool', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('by default the zlib codecs compress in one worker (on two cores or more) and the fast codecs in this thread', async () => {
+    const worker = availableParallelism() > 1 ? 1 : 0;
+    expect(defaultThreads('org.apache.hadoop.io.compress.DefaultCodec')).toBe(worker);
+    expect(defaultThreads('org.apache.hadoop.io.compress.GzipCodec')).toBe(worker);
+    expect(defaultThreads('org.apache.hadoop.io.compress.DeflateCodec')).toBe(worker);
+    for (const c of ['SnappyCodec', 'Lz4Codec', 'ZStandardCodec', 'BZip2Codec']) expect(defaultThreads(`org.apache.hadoop.io.compress.${c}`)).toBe(0);
+    const text = 'org.apache.hadoop.io.Text';
+    const zlib = await SequenceFileWriter.create(new MemorySink(), { keyClass: text, valueClass: text, compression: 'BLOCK' });
+    const snappy = await SequenceFileWriter.create(new MemorySink(), { keyClass: text, valueClass: text, compression: 'BLOCK', codec: 'snappy' });
+    expect([zlib.pipeline.threads, snappy.pipeline.threads]).toEqual([worker, 0]);
+    await zlib.close();
+    await snappy.close();
   });
 
   it('moves only buffers its inputs cover whole: a view of part of a buffer is copied, the buffer stays usable', async () => {
