@@ -101,6 +101,7 @@ if (values.bench === 'new') {
   // this build's bench script, importing the other revision's library (`../src/index.js`)
   oldScript = join(oldDir, 'dist', 'bench', 'run-compare.js');
   copyFileSync(newScript, oldScript);
+  copyFileSync(join(dirname(newScript), 'workload.js'), join(oldDir, 'dist', 'bench', 'workload.js'));
 } else if (values.bench !== 'own') {
   throw new Error(`--bench is new or own, not ${values.bench}`);
 }

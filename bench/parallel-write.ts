@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SequenceFileWriter, type CompressionType } from '../src/index.js';
+import { valuePool } from './workload.js';
 
 const TEXT = 'org.apache.hadoop.io.Text';
-const WORDS = 'alpha bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike november oscar papa quebec romeo'.split(' ');
 const MODES: Record<string, [CompressionType, string | undefined]> = {
   none: ['NONE', undefined],
   'record-default': ['RECORD', 'default'],
@@ -30,29 +30,11 @@ const VARIANTS: Record<string, ['append' | 'write', number]> = {
   'append/t1': ['append', 1],
 };
 
-function values(): string[] {
-  let a = 42;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pool: string[] = [];
-  for (let i = 0; i < 65536; i++) {
-    const len = 80 + Math.floor(next() * 11);
-    let s = '';
-    while (s.length < len) s += (s ? ' ' : '') + WORDS[Math.floor(next() * WORDS.length)];
-    pool.push(s.slice(0, len));
-  }
-  return pool;
-}
 
 async function child(mode: string, variant: string, records: number): Promise<number> {
   const [compression, codec] = MODES[mode]!;
   const [api, threads] = VARIANTS[variant]!;
-  const pool = values();
+  const pool = valuePool();
   const dir = mkdtempSync(join(tmpdir(), 'hadoop-io-pwrite-'));
   try {
     const w = await SequenceFileWriter.create<string, string>(join(dir, 'out.seq'), { keyClass: TEXT, valueClass: TEXT, compression, codec, threads });

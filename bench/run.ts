@@ -21,9 +21,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SequenceFileReader, SequenceFileWriter, type CompressionType } from '../src/index.js';
+import { valuePool } from './workload.js';
 
 const TEXT = 'org.apache.hadoop.io.Text';
-const WORDS = 'alpha bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike november oscar papa quebec romeo'.split(' ');
 
 /** Java Hadoop 3.4.0 on this kind of machine, MB/s write/read (from the issue). */
 const JAVA: Record<string, [number, number]> = {
@@ -70,29 +70,6 @@ function parseMode(mode: string): { compression: CompressionType; codec: string 
 }
 
 /** Deterministic PRNG (mulberry32), so every run writes the same bytes. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** 65,536 distinct values of 80–90 characters, cycled: no repeats inside a 1 MB block. */
-function valuePool(): string[] {
-  const next = rng(42);
-  const pool: string[] = [];
-  for (let i = 0; i < 65536; i++) {
-    const len = 80 + Math.floor(next() * 11);
-    let s = '';
-    while (s.length < len) s += (s ? ' ' : '') + WORDS[Math.floor(next() * WORDS.length)];
-    pool.push(s.slice(0, len));
-  }
-  return pool;
-}
 
 interface Result {
   mode: string;
