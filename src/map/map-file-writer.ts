@@ -2,7 +2,6 @@ import { mkdir } from 'node:fs/promises';
 import { ByteReader } from '../io/byte-reader.js';
 import { ByteWriter } from '../io/byte-writer.js';
 import { UsageError } from '../io/errors.js';
-import { asyncDispose } from '../io/dispose.js';
 import type { WritableContext, WritableType } from '../writable/types.js';
 import { defaultRegistry } from '../writable/builtins.js';
 import { SequenceFileWriter, type SequenceFileWriterOptions } from '../seq/writer.js';
@@ -108,7 +107,7 @@ export class MapFileWriter<K = unknown, V = unknown> {
    * failed (the caller has seen that error), abort quietly instead, as
    * SequenceFileWriter does.
    */
-  async [asyncDispose](): Promise<void> {
+  async [Symbol.asyncDispose](): Promise<void> {
     if (this.data.failure !== null || this.index.failure !== null) return this.abort();
     await this.close();
   }

@@ -1,4 +1,3 @@
-import { asyncDispose } from '../io/dispose.js';
 import { MapFileReader, type MapFileReaderOptions } from './map-file-reader.js';
 import { MapFileWriter, type MapFileWriterOptions } from './map-file-writer.js';
 import { NULL_WRITABLE } from './map-files.js';
@@ -29,8 +28,8 @@ export class SetFileWriter<K = unknown> {
   }
 
   /** For `await using`: as MapFileWriter's. */
-  [asyncDispose](): Promise<void> {
-    return this.map[asyncDispose]();
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.map[Symbol.asyncDispose]();
   }
 }
 

@@ -5,7 +5,6 @@ import { HadoopIOError, IOFailureError, UsageError } from '../io/errors.js';
 import { FileSink, type ByteSink } from '../io/sink.js';
 import { isNodeWritable, isWebWritable, streamSink, type WritableLike } from '../io/stream-sink.js';
 import { recordWritable, recordWritableStream, type RecordInput } from '../io/record-streams.js';
-import { asyncDispose } from '../io/dispose.js';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { CodecLookup, CompressionCodec } from '../codec/types.js';
@@ -633,7 +632,7 @@ export class SequenceFileWriter<K = unknown, V = unknown> {
    * scope by an exception of your own still closes (dispose cannot tell):
    * call `abort()` in a catch to drop the output instead.
    */
-  async [asyncDispose](): Promise<void> {
+  async [Symbol.asyncDispose](): Promise<void> {
     if (this.failed !== null) return this.abort().catch(() => {});
     await this.close();
   }
