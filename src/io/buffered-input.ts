@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { ByteReader } from './byte-reader.js';
 import { LimitExceededError, UsageError } from './errors.js';
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
@@ -16,6 +17,8 @@ export class BufferedInput {
   private start = 0;
   /** The source has nothing past the bytes buffered. */
   private eof = false;
+  /** `reader.buf[0, asciiEnd)` is ASCII, so Text in it decodes as latin1 (see `ByteReader.asciiEnd`). */
+  asciiEnd = 0;
 
   constructor(
     readonly source: ByteSource,
@@ -71,21 +74,33 @@ export class BufferedInput {
     } else if (r.pos > 0) {
       buf.copyWithin(0, r.pos, r.end);
     }
+    // the known-ASCII prefix slides with the bytes it covers
+    const asciiKept = Math.max(0, Math.min(this.asciiEnd - r.pos, unread));
     this.start += r.pos;
     r.reset(buf, 0, unread, this.start);
+    this.asciiEnd = asciiKept;
     while (r.end < target) {
       const got = await this.source.read(this.start + r.end, buf, r.end, buf.length - r.end);
       if (got === 0) {
         this.eof = true;
+        this.noteAscii(unread);
         return false;
       }
       r.end += got;
     }
+    this.noteAscii(unread);
     if (target < n) {
       this.eof = true; // everything up to the known end is buffered
       return false;
     }
     return true;
+  }
+
+  /** Extend the known-ASCII prefix over the bytes read from `from` on, when it reached `from`. */
+  private noteAscii(from: number): void {
+    const r = this.reader;
+    if (this.asciiEnd === from && r.end > from && isAscii(r.buf.subarray(from, r.end))) this.asciiEnd = r.end;
+    r.asciiEnd = this.asciiEnd;
   }
 
   /** Move the read position to a file offset. */
@@ -100,6 +115,7 @@ export class BufferedInput {
     }
     this.start = pos;
     this.eof = false;
+    this.asciiEnd = 0;
     r.reset(r.buf, 0, 0, pos);
   }
 

@@ -73,6 +73,11 @@ export class ByteReader {
   private dataView: DataView | null = null;
   /** What is known about `buf` being ASCII (see `sealBytes`). */
   private ascii = Ascii.Unknown;
+  /**
+   * `buf[0, asciiEnd)` is known to be ASCII: set by the owner of a buffer it
+   * rewrites (the read window), cleared by every `reset`.
+   */
+  asciiEnd = 0;
 
   constructor(buf: Uint8Array, opts: { base?: number; file?: string; start?: number; end?: number; limits?: ReadLimits } = {}) {
     this.buf = buf;
@@ -95,6 +100,7 @@ export class ByteReader {
     this.base = base;
     this.depth = 0;
     this.elements = 0;
+    this.asciiEnd = 0;
   }
 
   get view(): DataView {
@@ -318,6 +324,7 @@ export class ByteReader {
   utf8At(start: number, end: number): string {
     if (start === end) return '';
     const buf = this.buf;
+    if (end <= this.asciiEnd) return latin1Slice.call(buf, start, end);
     if (this.ascii !== Ascii.Unknown) {
       if (this.ascii === Ascii.SealedUnchecked) this.ascii = this.checkAscii(buf);
       // ASCII is latin1 too, and a latin1 slice skips the UTF-8 decoder's scan

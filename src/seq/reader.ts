@@ -578,6 +578,8 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
 
   private decode<T>(type: WritableType<T>, buf: Uint8Array, start: number, end: number, r: ByteReader, what: string, position: number): T {
     r.reset(buf, start, end, 0);
+    // NONE/RECORD keys and NONE values sit in the read window, whose ASCII prefix is known
+    if (buf === this.input.reader.buf) r.asciiEnd = this.input.asciiEnd;
     let v: T;
     try {
       v = type.read(r, this.ctx);
