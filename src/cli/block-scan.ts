@@ -48,7 +48,8 @@ export async function scanBlockHeaders(
         const n = readBlockBufferSize(buf, 0, got, limits, { base: pos, file: path });
         if (isNeed(n)) throw truncated(offset, pos - offset + n.need);
         pos = n.next + n.size;
-        if (pos > size) throw truncated(offset, pos - offset);
+        // as the reader counts it: through this buffer and, before the last, the next size's first byte
+        if (pos > size) throw truncated(offset, pos - offset + (k < 3 ? 1 : 0));
       }
       records += start.records;
       blocks++;
