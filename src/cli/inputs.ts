@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SequenceFileReader, type SequenceFileReaderOptions } from '../seq/reader.js';
 import { streamSource } from '../io/source.js';
+import { isHttpUrl } from '../io/http-source.js';
 import { IOFailureError, UsageError } from '../io/errors.js';
 import { CliUsageError } from './errors.js';
 import { expandGlob, hasGlob } from './glob.js';
@@ -35,6 +36,10 @@ export function inputArgs(files: string[], command: string): string[] {
 export async function expandInputs(args: string[]): Promise<Input[]> {
   const out: Input[] = [];
   for (const arg of args) {
+    if (isHttpUrl(arg)) {
+      out.push({ path: arg }); // read with ranged requests; no globs or directories there
+      continue;
+    }
     let paths = [arg];
     if (arg !== STDIO && hasGlob(arg) && !(await exists(arg))) {
       const matched = await expandGlob(arg);

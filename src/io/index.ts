@@ -10,3 +10,4 @@ export * from './buffered-input.js';
 export * from './checksum-file.js';
 export * from './stream-sink.js';
 export * from './record-streams.js';
+export * from './http-source.js';

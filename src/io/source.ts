@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ChecksumVerifier, checksumPathFor } from './checksum-file.js';
 import { HadoopIOError, IOFailureError, UsageError } from './errors.js';
+import { isHttpUrl, openHttpSource } from './http-source.js';
 
 /**
  * Where bytes are read from. Positioned reads let the SequenceFile reader seek
@@ -285,8 +286,8 @@ export type SourceInput =
  * recognise is a UsageError naming what was given. `opts` apply to paths only.
  */
 export async function toSource(input: SourceInput, opts: FileSourceOptions = {}): Promise<ByteSource> {
-  if (typeof input === 'string') return FileSource.openSource(input, opts);
-  if (input instanceof URL) return FileSource.openSource(urlPath(input), opts);
+  if (typeof input === 'string') return isHttpUrl(input) ? openHttpSource(input) : FileSource.openSource(input, opts);
+  if (input instanceof URL) return /^https?:$/.test(input.protocol) ? openHttpSource(input) : FileSource.openSource(urlPath(input), opts);
   if (input instanceof Uint8Array) return bytesSource(input);
   if (input instanceof ArrayBuffer || isSharedArrayBuffer(input)) return bytesSource(new Uint8Array(input as ArrayBufferLike));
   if (ArrayBuffer.isView(input)) return bytesSource(new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
@@ -300,7 +301,7 @@ export async function toSource(input: SourceInput, opts: FileSourceOptions = {})
 }
 
 const ACCEPTED_INPUTS =
-  'expected a path, a file: URL, a Uint8Array or ArrayBuffer, a Node Readable, a Web ReadableStream, an AsyncIterable of Uint8Array, or a ByteSource';
+  'expected a path, a file: URL, an http(s) URL, a Uint8Array or ArrayBuffer, a Node Readable, a Web ReadableStream, an AsyncIterable of Uint8Array, or a ByteSource';
 
 /** A path as a string; a `file:` URL as its path; other URL schemes are not supported (yet). */
 export function localPath(input: string | URL): string {
@@ -308,7 +309,7 @@ export function localPath(input: string | URL): string {
 }
 
 function urlPath(url: URL): string {
-  if (url.protocol !== 'file:') throw new UsageError(`scheme ${url.protocol.slice(0, -1)}: not supported (only file: URLs)`, { file: url.href });
+  if (url.protocol !== 'file:') throw new UsageError(`scheme ${url.protocol.slice(0, -1)}: not supported (file: and, for SequenceFiles, http(s): URLs are)`, { file: url.href });
   try {
     return fileURLToPath(url);
   } catch (e) {
