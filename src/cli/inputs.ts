@@ -152,7 +152,8 @@ export async function openInput(
   }
   // a FIFO, `<(...)` or /dev/stdin is streamed by the reader (its size is not its length)
   const reader = await SequenceFileReader.open(dataPath, o);
-  return { reader, size, dataPath };
+  // an http(s) URL: its length comes with the first ranged answer (tail seeks near the end with it)
+  return { reader, size: size ?? (isHttpUrl(dataPath) ? reader.size : undefined), dataPath };
 }
 
 /** Exists and is neither a regular file nor a directory. */

@@ -11,12 +11,21 @@ import type { ByteSource } from './source.js';
  * once per record. Memory stays bounded: the window grows only to hold the
  * largest single unit asked for, which `ensure` checks against the limits.
  */
+/** The first refill after opening or seeking (see `readSize`). */
+const FIRST_READ_BYTES = 64 * 1024;
+
 export class BufferedInput {
   readonly reader: ByteReader;
   /** File offset of `reader.buf[0]`. */
   private start = 0;
   /** The source has nothing past the bytes buffered. */
   private eof = false;
+  /**
+   * How much the next refill asks the source for: it starts small and doubles up to `chunkSize`, so
+   * reading a header or the records after a seek does not fetch a whole chunk (an HTTP range
+   * request transfers what it asks for), while a scan soon reads whole chunks.
+   */
+  private readSize: number;
   /** `reader.buf[0, asciiEnd)` is ASCII, so Text in it decodes as latin1 (see `ByteReader.asciiEnd`). */
   asciiEnd = 0;
 
@@ -27,6 +36,7 @@ export class BufferedInput {
   ) {
     // no bigger than the data: a small file does not need a whole chunk
     this.reader = new ByteReader(new Uint8Array(Math.min(chunkSize, source.size ?? chunkSize)), { end: 0, file: source.name, limits });
+    this.readSize = Math.min(FIRST_READ_BYTES, chunkSize);
   }
 
   /** File offset of the read position. */
@@ -66,7 +76,8 @@ export class BufferedInput {
     // slide the unread bytes to the front, growing the buffer only if one unit needs it
     const unread = r.end - r.pos;
     let buf = r.buf;
-    const want = Math.max(target, Math.min(this.chunkSize, left));
+    const want = Math.max(target, Math.min(this.readSize, left));
+    this.readSize = Math.min(this.readSize * 2, this.chunkSize);
     if (want > buf.length) {
       const bigger = new Uint8Array(Math.max(want, Math.min(buf.length * 2, this.limits.maxBufferBytes + 64, left)));
       bigger.set(buf.subarray(r.pos, r.end));
@@ -80,7 +91,7 @@ export class BufferedInput {
     r.reset(buf, 0, unread, this.start);
     this.asciiEnd = asciiKept;
     while (r.end < target) {
-      const got = await this.source.read(this.start + r.end, buf, r.end, buf.length - r.end);
+      const got = await this.source.read(this.start + r.end, buf, r.end, Math.min(buf.length, want) - r.end);
       if (got === 0) {
         this.eof = true;
         this.noteAscii(unread);
@@ -116,6 +127,7 @@ export class BufferedInput {
     this.start = pos;
     this.eof = false;
     this.asciiEnd = 0;
+    this.readSize = Math.min(FIRST_READ_BYTES, this.chunkSize);
     r.reset(r.buf, 0, 0, pos);
   }
 

@@ -245,6 +245,11 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     }
   }
 
+  /** The input's length in bytes, when known (files, bytes, HTTP); undefined for streams. */
+  get size(): number | undefined {
+    return this.input.source.size;
+  }
+
   /** File offset of the next record (NONE/RECORD) or of the next unread block (BLOCK, between blocks). */
   get position(): number {
     return this.ahead.length > 0 ? this.ahead[0]!.offset : this.input.position;

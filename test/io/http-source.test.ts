@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { IOFailureError, SequenceFileReader, readSplit } from '../../src/index.js';
+import { IOFailureError, MemorySink, SequenceFileReader, SequenceFileWriter, readSplit } from '../../src/index.js';
 import { seqcat, SEQ } from '../cli/helpers.js';
 
 const FILES: Record<string, Uint8Array> = {
@@ -49,6 +49,12 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 }
 
 beforeAll(async () => {
+  // a 3 MB file with sync markers every 100 KB, for reads that should not fetch all of it
+  const sink = new MemorySink();
+  const w = await SequenceFileWriter.create(sink, { keyClass: 'Text', valueClass: 'Text', compression: 'NONE' });
+  for (let i = 0; i < 30_000; i++) await w.append(`k${i}`, `value ${i} `.padEnd(90, '.'));
+  await w.close();
+  FILES['/big.seq'] = sink.bytes();
   server = createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -66,7 +72,7 @@ async function records(input: string | URL | Uint8Array): Promise<[unknown, unkn
 }
 
 describe('HTTP sources', () => {
-  for (const name of Object.keys(FILES)) {
+  for (const name of ['/none.seq', '/block.seq', '/record.seq']) {
     it(`${name} reads over HTTP as it reads from bytes, with ranged requests only`, async () => {
       expect(await records(base + name)).toEqual(await records(FILES[name]!));
       expect(await records(new URL(base + name))).toEqual(await records(FILES[name]!));
@@ -117,6 +123,15 @@ describe('HTTP sources', () => {
       .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(IOFailureError);
     expect((e as IOFailureError).message).toMatch(/changed while being read/);
+  });
+
+  it('seqcat tail on a URL fetches the end of the file, not all of it', async () => {
+    const r = await seqcat(['tail', '-n', '3', base + '/big.seq']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(['k29997', 'k29998', 'k29999'].map((k) => `${k}\t${`value ${k.slice(1)} `.padEnd(90, '.')}`).join('\n') + '\n');
+    const fetched = log.filter((l) => l.path === '/big.seq').reduce((n, l) => n + l.bytes, 0);
+    expect(FILES['/big.seq']!.length).toBeGreaterThan(3_000_000);
+    expect(fetched).toBeLessThan(400_000);
   });
 
   it('seqcat cat and count take an http URL', async () => {

@@ -3,6 +3,7 @@ import { Progress } from '../progress.js';
 import { READ_OPTIONS, readContext } from '../read-context.js';
 import { scanBlockHeaders } from '../block-scan.js';
 import { resolveLimits } from '../../io/limits.js';
+import { isHttpUrl } from '../../io/http-source.js';
 import { CorruptFileError, LimitExceededError, TruncatedFileError } from '../../io/errors.js';
 import { eachInput } from './common.js';
 import type { Command } from './index.js';
@@ -32,7 +33,7 @@ export const countCommand: Command = {
       let open = true;
       let damage: unknown = null;
       try {
-        if (reader.header.compression === 'BLOCK' && size !== undefined) {
+        if (reader.header.compression === 'BLOCK' && size !== undefined && !isHttpUrl(dataPath)) {
           open = false;
           await reader.close();
           await scanBlockHeaders(
