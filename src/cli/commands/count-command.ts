@@ -1,6 +1,6 @@
 import { expandInputs, inputArgs, openInput } from '../inputs.js';
 import { Progress } from '../progress.js';
-import { READ_OPTIONS, readContext } from '../read-context.js';
+import { READ_OPTIONS, SPLIT_OPTION, readContext } from '../read-context.js';
 import { scanBlockHeaders } from '../block-scan.js';
 import { resolveLimits } from '../../io/limits.js';
 import { CorruptFileError, LimitExceededError, TruncatedFileError } from '../../io/errors.js';
@@ -19,7 +19,7 @@ export const countCommand: Command = {
     'the records counted before the damage and says so on stderr: `seqcat: F: counted N records before: ...`.',
     'Inputs are as for cat (job output directories, quoted globs, stdin when none is given).',
   ],
-  options: { ...READ_OPTIONS },
+  options: { ...READ_OPTIONS, ...SPLIT_OPTION },
   async run(values, files, out) {
     const ctx = await readContext(values, 'count');
     const inputs = await expandInputs(inputArgs(files, 'count'));
@@ -32,7 +32,8 @@ export const countCommand: Command = {
       let open = true;
       let damage: unknown = null;
       try {
-        if (reader.header.compression === 'BLOCK' && size !== undefined) {
+        // a split is counted by the reader, which knows which blocks it owns
+        if (reader.header.compression === 'BLOCK' && size !== undefined && !ctx.split) {
           open = false;
           await reader.close();
           await scanBlockHeaders(
