@@ -47,7 +47,7 @@ describe.concurrent('seqcat splits', () => {
     it(`${name}: cat, json, dump and count of every split add up to the whole file`, async () => {
       const file = join(SEQ, name);
       const plan = await splits([file, '--size', '6k', '--min-size', '1']);
-      expect(plan.length).toBeGreaterThan(5);
+      expect(plan.length).toBeGreaterThan(3);
       expect(plan.every((s) => s.file === file)).toBe(true);
       // contiguous, covering the file
       for (let i = 1; i < plan.length; i++) expect(plan[i]!.start).toBe(plan[i - 1]!.start + plan[i - 1]!.length);
