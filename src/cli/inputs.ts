@@ -147,6 +147,8 @@ export async function openInput(
   const { kind, dataPath, size } = await resolveInput(path);
   const o = { ...readerOptions(ctx), ...opts };
   if (kind === 'stdin') {
+    // a split is a byte range of a file; a stream cannot be entered in the middle
+    if (ctx.split) throw new UsageError('--split needs a file, not stdin', { file: '<stdin>' });
     const reader = await SequenceFileReader.open(streamSource(process.stdin, '<stdin>'), o);
     return { reader, size, dataPath };
   }

@@ -14,6 +14,8 @@ export interface ReadContext {
   limits: Partial<ReadLimits>;
   /** false: do not check `.crc` side files (`--skip-crc`); undefined: check when one exists. */
   verifyChecksum: false | undefined;
+  /** `--split START:LENGTH`: read only the records Hadoop's split reader assigns to that split. */
+  split?: { start: number; length: number };
 }
 
 /** The options every reading command takes. */
@@ -23,6 +25,11 @@ export const READ_OPTIONS: Record<string, CommandOption> = {
   'max-decompressed': { type: 'string', arg: 'SIZE', help: 'largest decompressed block or value (default 256m, at least --max-buffer)' },
   'max-elements': { type: 'string', arg: 'N', help: 'largest element count in one key or value (default 1048576)' },
   'skip-crc': { type: 'boolean', help: 'do not verify Hadoop .NAME.crc checksum files' },
+};
+
+/** `--split`, for the commands that read records in order (cat, head, json, dump, count). */
+export const SPLIT_OPTION: Record<string, CommandOption> = {
+  split: { type: 'string', arg: 'START:LENGTH', help: "only the records of this input split (a line of `seqcat splits`), as Hadoop's split reader assigns them" },
 };
 
 /** Build the read context from the command's options (loading any user classes). */
@@ -40,7 +47,8 @@ export async function readContext(values: Record<string, unknown>, command: stri
   else if (maxBuffer !== undefined && maxBuffer > DEFAULT_LIMITS.maxDecompressedBytes) limits.maxDecompressedBytes = maxBuffer;
   if (maxElements !== undefined) limits.maxElements = maxElements;
   setRunLimits(limits);
-  return { registry, codecs, limits, verifyChecksum: values['skip-crc'] ? false : undefined };
+  const split = splitOption(values, command);
+  return { registry, codecs, limits, verifyChecksum: values['skip-crc'] ? false : undefined, ...(split ? { split } : {}) };
 }
 
 /** The reader options of a context. */
@@ -50,6 +58,7 @@ export function readerOptions(ctx: ReadContext): SequenceFileReaderOptions {
     codecs: ctx.codecs,
     limits: ctx.limits,
     ...(ctx.verifyChecksum === false ? { verifyChecksum: false } : {}),
+    ...(ctx.split ? { split: ctx.split } : {}),
   };
 }
 
@@ -63,10 +72,24 @@ export function parseSize(s: string): number | undefined {
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
-function sizeOption(values: Record<string, unknown>, name: string, command: string): number | undefined {
+/** A `--NAME SIZE` option (`64m`, `65536`), or undefined when absent. */
+export function sizeOption(values: Record<string, unknown>, name: string, command: string): number | undefined {
   const v = values[name];
   if (v === undefined) return undefined;
   const n = parseSize(String(v));
   if (n === undefined) throw new CliUsageError(`${command}: --${name} needs a size such as 65536, 64m or 1g, got '${String(v)}'`, command);
   return n;
+}
+
+/** `START:LENGTH` in bytes (as `seqcat splits` prints them). */
+function splitOption(values: Record<string, unknown>, command: string): { start: number; length: number } | undefined {
+  const v = values.split;
+  if (v === undefined) return undefined;
+  const m = /^(\d+):(\d+)$/.exec(String(v).replace(/_/g, '').trim());
+  const start = m ? Number(m[1]) : NaN;
+  const length = m ? Number(m[2]) : NaN;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(length)) {
+    throw new CliUsageError(`${command}: --split needs START:LENGTH in bytes, such as 0:134217728, got '${String(v)}'`, command);
+  }
+  return { start, length };
 }

@@ -25,6 +25,8 @@ export type RecordsOrText =
  * text; anything else is opened as a SequenceFile, which then says why not.
  */
 export async function openRecordsOrText(path: string, ctx: ReadContext): Promise<RecordsOrText> {
+  // a split is of a SequenceFile: a text input is not taken apart
+  if (ctx.split) return { kind: 'records', ...(await openInput(path, ctx)) };
   if (path === STDIO) return openStream(process.stdin, '<stdin>', ctx);
   const { kind, dataPath, size } = await resolveInput(path);
   // a FIFO, `<(...)`, /dev/stdin: read once, as a stream (sniffing it apart would lose its first bytes)

@@ -60,6 +60,12 @@ export interface SequenceFileReaderOptions {
   readAhead?: number;
   /** Decompress read-ahead blocks with this instead of the threads (for tests and custom pools). */
   decompressor?: BlockDecompressor;
+  /**
+   * Read only one input split's records, as Hadoop's `SequenceFileRecordReader` assigns them:
+   * from the first sync point at or after `start` (the first record if `start` is in the header)
+   * up to, not including, the first record past `start + length` that follows a sync point.
+   */
+  split?: { start: number; length: number };
 }
 
 /** Below this size a file is read in this thread: starting a worker costs more than it saves. */
@@ -197,6 +203,10 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
   private valuesUsed = false;
   private valuesWanted = false;
   private closed = false;
+  /** `split`: the split's end, whether it was reached, and where the record being read began (with its sync marker). */
+  private splitEnd = Number.POSITIVE_INFINITY;
+  private splitDone = false;
+  private splitAt: number | undefined = undefined;
   private closing: Promise<void> | null = null;
 
   private constructor(input: BufferedInput, header: SequenceFileHeader, opts: SequenceFileReaderOptions, limits: ReadLimits) {
@@ -238,7 +248,9 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     const buffered = new BufferedInput(named, opts.bufferSize ?? 1 << 20, limits);
     try {
       const header = await readHeader(buffered);
-      return new SequenceFileReader<K, V>(buffered, header, opts, limits);
+      const reader = new SequenceFileReader<K, V>(buffered, header, opts, limits);
+      if (opts.split) await reader.startSplit(opts.split.start, opts.split.length);
+      return reader;
     } catch (e) {
       await buffered.close().catch(() => {});
       throw locate(e, named.name);
@@ -541,6 +553,33 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
 
   /** One parsing step; in recovery mode a corrupt region schedules a resync instead of throwing. */
   private step(): RawRecord | null | undefined {
+    if (this.splitEnd === Number.POSITIVE_INFINITY) return this.stepAny();
+    if (this.closed) throw this.closedError();
+    if (this.splitDone) return null;
+    // the position before a refill would be past a sync marker already consumed
+    this.splitAt ??= this.position;
+    const r = this.stepAny();
+    if (r === undefined) return r;
+    const at = this.splitAt;
+    this.splitAt = undefined;
+    if (r !== null && at >= this.splitEnd && this.syncSeen) {
+      this.splitDone = true;
+      return null;
+    }
+    return r;
+  }
+
+  private async startSplit(start: number, length: number): Promise<void> {
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(length) || start < 0 || length < 0) {
+      throw new UsageError(`a split needs a start and length that are whole numbers >= 0, got ${start}:${length}`, { file: this.name });
+    }
+    if (start > this.header.headerLength) await this.sync(start);
+    this.splitEnd = start + length;
+    // a split that holds no sync point owns no record
+    if (this.position >= this.splitEnd) this.splitDone = true;
+  }
+
+  private stepAny(): RawRecord | null | undefined {
     if (this.closed) throw this.closedError();
     if (!this.recover) return this.tryNextRaw();
     const at = this.position;

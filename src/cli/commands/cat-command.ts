@@ -1,6 +1,6 @@
 import { intOption } from '../args.js';
 import { expandInputs, inputArgs, openInput } from '../inputs.js';
-import { READ_OPTIONS, readContext, type ReadContext } from '../read-context.js';
+import { READ_OPTIONS, SPLIT_OPTION, readContext, type ReadContext } from '../read-context.js';
 import { FORMAT_OPTIONS, recordFormat, recordLine, type RecordFormat } from '../record-format.js';
 import { Ring, findLastRecords, seekTo } from '../tail.js';
 import { openRecordsOrText, printText } from '../text-input.js';
@@ -78,7 +78,7 @@ export const catCommand: Command = {
     ...INPUT_HELP,
     '--format csv quotes a field holding the delimiter, a quote or a line break (RFC 4180, LF line ends).',
   ],
-  options: { ...FORMAT_OPTIONS, ...READ_OPTIONS },
+  options: { ...FORMAT_OPTIONS, ...READ_OPTIONS, ...SPLIT_OPTION },
   async run(values, files, out) {
     return printInputs(values, files, out, 'cat', (f, ctx, fmt) => printHead(f, ctx, fmt, out));
   },
@@ -90,7 +90,7 @@ export const headCommand: Command = {
   usage: 'head [-n N] [OPTIONS] [FILE|DIR|GLOB|-]...',
   examples: ['seqcat head -n 3 part-00000', 'seqcat head -n 1 --keys-only out/'],
   help: ['Reads only as far as needed. With several files, prints the first N records (or text lines) of each.', ...INPUT_HELP],
-  options: { lines: { type: 'string', short: 'n', arg: 'N', help: 'how many records (default 10)' }, ...FORMAT_OPTIONS, ...READ_OPTIONS },
+  options: { lines: { type: 'string', short: 'n', arg: 'N', help: 'how many records (default 10)' }, ...FORMAT_OPTIONS, ...READ_OPTIONS, ...SPLIT_OPTION },
   async run(values, files, out) {
     const n = intOption(values, 'lines', 'head', 10, 0, 'n');
     return printInputs(values, files, out, 'head', (f, ctx, fmt) => printHead(f, ctx, fmt, out, n));

@@ -1,6 +1,6 @@
 import { expandInputs, inputArgs, openInput } from '../inputs.js';
 import { Progress } from '../progress.js';
-import { READ_OPTIONS, readContext } from '../read-context.js';
+import { READ_OPTIONS, SPLIT_OPTION, readContext } from '../read-context.js';
 import { scanBlockHeaders } from '../block-scan.js';
 import { resolveLimits } from '../../io/limits.js';
 import { isHttpUrl } from '../../io/http-source.js';
@@ -20,7 +20,7 @@ export const countCommand: Command = {
     'the records counted before the damage and says so on stderr: `seqcat: F: counted N records before: ...`.',
     'Inputs are as for cat (job output directories, quoted globs, stdin when none is given).',
   ],
-  options: { ...READ_OPTIONS },
+  options: { ...READ_OPTIONS, ...SPLIT_OPTION },
   async run(values, files, out) {
     const ctx = await readContext(values, 'count');
     const inputs = await expandInputs(inputArgs(files, 'count'));
@@ -33,7 +33,8 @@ export const countCommand: Command = {
       let open = true;
       let damage: unknown = null;
       try {
-        if (reader.header.compression === 'BLOCK' && size !== undefined && !isHttpUrl(dataPath)) {
+        // a split is counted by the reader, which knows which blocks it owns; a URL too (no header walk there yet)
+        if (reader.header.compression === 'BLOCK' && size !== undefined && !ctx.split && !isHttpUrl(dataPath)) {
           open = false;
           await reader.close();
           await scanBlockHeaders(

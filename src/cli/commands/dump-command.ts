@@ -4,7 +4,7 @@ import { SequenceFileReader } from '../../seq/reader.js';
 import { needFiles } from '../args.js';
 import { CliUsageError } from '../errors.js';
 import { resolveInput, singleInput } from '../inputs.js';
-import { READ_OPTIONS, readContext, readerOptions } from '../read-context.js';
+import { READ_OPTIONS, SPLIT_OPTION, readContext, readerOptions } from '../read-context.js';
 import type { Command } from './index.js';
 
 export const dumpCommand: Command = {
@@ -18,13 +18,14 @@ export const dumpCommand: Command = {
     'per record with its raw key and value bytes in hex and their Java toString().',
     'Fields over 64 KiB are summarised by a SHA-256 unless --full is given; `seqcat create --from-dump` needs them whole.',
   ],
-  options: { full: { type: 'boolean', help: 'hex of every key and value in full, however large' }, ...READ_OPTIONS },
+  options: { full: { type: 'boolean', help: 'hex of every key and value in full, however large' }, ...READ_OPTIONS, ...SPLIT_OPTION },
   async run(values, files, out) {
     needFiles(files, 'dump', 1);
     const ctx = await readContext(values, 'dump');
     const opts = readerOptions(ctx);
     const input = await singleInput(files[0]!, 'dump');
     const { kind, dataPath } = await resolveInput(input);
+    if (kind === 'dir' && ctx.split) throw new CliUsageError('dump: --split reads a SequenceFile: give the MapFile\'s DIR/data', 'dump');
     if (kind === 'dir') {
       for await (const line of dumpMapDir(input, opts)) {
         if (out.closed) break;

@@ -10,6 +10,7 @@ import { verifyCommand } from './verify-command.js';
 import { recoverCommand } from './recover-command.js';
 import { getCommand } from './get-command.js';
 import { fixCommand } from './fix-command.js';
+import { splitsCommand } from './splits-command.js';
 
 export interface CommandOption {
   type: 'string' | 'boolean';
@@ -48,5 +49,6 @@ export const COMMANDS: Record<string, Command> = Object.fromEntries(
     recoverCommand,
     getCommand,
     fixCommand,
+    splitsCommand,
   ].map((c) => [c.name, c]),
 );

@@ -1,7 +1,7 @@
 import { bytesOption } from '../args.js';
 import { CliUsageError } from '../errors.js';
 import { expandInputs, inputArgs, openInput } from '../inputs.js';
-import { READ_OPTIONS, readContext } from '../read-context.js';
+import { READ_OPTIONS, SPLIT_OPTION, readContext } from '../read-context.js';
 import { jsonField as field, jsonValue } from '../json.js';
 import { eachInput, pumpChecked } from './common.js';
 import type { Command } from './index.js';
@@ -23,6 +23,7 @@ export const jsonCommand: Command = {
     fields: { type: 'string', arg: 'LIST', help: 'key, value or key,value (default key,value)' },
     bytes: { type: 'string', arg: 'ENC', help: 'how bytes appear: base64 (default) or hex' },
     ...READ_OPTIONS,
+    ...SPLIT_OPTION,
   },
   async run(values, files, out) {
     const fields = String(values.fields ?? 'key,value').split(',').map((s) => s.trim());
