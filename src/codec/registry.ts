@@ -44,7 +44,7 @@ export class CodecRegistry implements CodecLookup {
 }
 
 export interface CodecRegistryOptions {
-  /** Compress zlib/gzip with stock-zlib bytes (identical to Hadoop native), about 5x slower. */
+  /** Compress zlib/gzip with stock-zlib bytes (identical to Hadoop native), several times slower. */
   exactZlib?: boolean;
 }
 

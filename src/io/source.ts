@@ -52,9 +52,8 @@ export interface FileSourceOptions {
    */
   verifyChecksum?: boolean;
   /**
-   * Read with positioned synchronous reads (default true): 5–10× cheaper per
-   * call than the promise API (13 µs vs 63 µs for 64 KiB from the page cache),
-   * which is most of a MapFile lookup. Pass false where the event loop must
+   * Read with positioned synchronous reads (default true): far cheaper per
+   * call than the promise API, whose cost is most of a MapFile lookup. Pass false where the event loop must
    * never block on the disk (a server reading from slow storage).
    */
   syncReads?: boolean;
