@@ -99,12 +99,7 @@ async function fromTable(values: Record<string, unknown>, output: string): Promi
   if (extra.length > 0) throw new CliUsageError(`create: --${extra.join(', --')} applies to tsv/jsonl input, not Parquet or Arrow`, 'create');
   const ctx = await readContext(values, 'create', { exactZlib: !!values['exact-zlib'] });
   const codecs = ctx.codecs;
-  const compression = compressionOption(values, 'create') ?? 'RECORD';
-  const codec = values.codec === undefined ? undefined : codecClass(String(values.codec), codecs, 'create');
-  if (compression === 'NONE' && codec !== undefined) throw new CliUsageError('create: --codec needs --compression RECORD or BLOCK', 'create');
-  const blockSize = intOption(values, 'block-size', 'create', undefined, 1);
-  const syncInterval = intOption(values, 'sync-interval', 'create', undefined, 0);
-  const metadata = metadataOption(values, 'create');
+  const { metadata, ...layout } = layoutOptions(values, codecs);
   const keyClass = values['key-class'] === undefined ? undefined : userClass(String(values['key-class']), ctx.registry, 'key class');
   const valueClass = values['value-class'] === undefined ? undefined : userClass(String(values['value-class']), ctx.registry, 'value class');
   const columns = {
@@ -117,14 +112,11 @@ async function fromTable(values: Record<string, unknown>, output: string): Promi
     const { writer, stdout } = await openWriter(output, {
       keyClass: keyClass ?? ctx.registry.resolve(table.keyClass),
       valueClass: valueClass ?? ctx.registry.resolve(table.valueClass),
-      compression,
+      ...layout,
       codecs,
       registry: ctx.registry,
       // the recorded SequenceFile metadata, then any given here
       metadata: [...(table.source?.metadata ?? []), ...metadata],
-      ...(codec !== undefined ? { codec } : {}),
-      ...(blockSize !== undefined ? { blockSize } : {}),
-      ...(syncInterval !== undefined ? { syncInterval } : {}),
     });
     return await writeAll(writer, async () => {
       await writeTableRecords(table, writer, () => !!stdout?.closed);
@@ -137,6 +129,25 @@ async function fromTable(values: Record<string, unknown>, output: string): Promi
 /** A class given on the command line: a built-in short name, or any class the registry knows (--classes). */
 function userClass(name: string, registry: WritableRegistry, option: string): WritableType {
   return registry.get(name) ?? writableClass(name, 'create', option);
+}
+
+/** The output's compression, codec, block size, sync interval and metadata from the command line. */
+function layoutOptions(
+  values: Record<string, unknown>,
+  codecs: CodecRegistry,
+): { compression: CompressionType; codec?: string; blockSize?: number; syncInterval?: number; metadata: [string, string][] } {
+  const compression = compressionOption(values, 'create') ?? 'RECORD';
+  const codec = values.codec === undefined ? undefined : codecClass(String(values.codec), codecs, 'create');
+  if (compression === 'NONE' && codec !== undefined) throw new CliUsageError('create: --codec needs --compression RECORD or BLOCK', 'create');
+  const blockSize = intOption(values, 'block-size', 'create', undefined, 1);
+  const syncInterval = intOption(values, 'sync-interval', 'create', undefined, 0);
+  return {
+    compression,
+    metadata: metadataOption(values, 'create'),
+    ...(codec !== undefined ? { codec } : {}),
+    ...(blockSize !== undefined ? { blockSize } : {}),
+    ...(syncInterval !== undefined ? { syncInterval } : {}),
+  };
 }
 
 /** A problem with the input lines: exit 1, `seqcat: INPUT: line N: what`. */
@@ -153,23 +164,15 @@ async function fromRecords(values: Record<string, unknown>, output: string, code
   for (const t of [kt, vt]) {
     if (!supportsText(t)) throw new CliUsageError(`create: ${t.className} values cannot be written from ${format}; use the library`, 'create');
   }
-  const compression = compressionOption(values, 'create') ?? 'RECORD';
-  const codec = values.codec === undefined ? undefined : codecClass(String(values.codec), codecs, 'create');
-  if (compression === 'NONE' && codec !== undefined) throw new CliUsageError('create: --codec needs --compression RECORD or BLOCK', 'create');
-  const blockSize = intOption(values, 'block-size', 'create', undefined, 1);
-  const syncInterval = intOption(values, 'sync-interval', 'create', undefined, 0);
-  const metadata = metadataOption(values, 'create');
+  const { metadata, ...layout } = layoutOptions(values, codecs);
   const input = String(values.input ?? STDIO);
   if (input === STDIO && process.stdin.isTTY) throw new CliUsageError('create: reading records from a terminal; pipe them in or give --input FILE', 'create');
   const { writer, stdout } = await openWriter(output, {
     keyClass: kt,
     valueClass: vt,
-    compression,
+    ...layout,
     codecs,
     metadata,
-    ...(codec !== undefined ? { codec } : {}),
-    ...(blockSize !== undefined ? { blockSize } : {}),
-    ...(syncInterval !== undefined ? { syncInterval } : {}),
   });
   return writeAll(writer, async () => {
     for await (const [n, line] of readLines(input)) {
