@@ -116,6 +116,11 @@ export class BufferedInput {
 
   /** Move the read position to a file offset. */
   async seek(pos: number): Promise<void> {
+    this.jump(pos);
+  }
+
+  /** `seek` without a promise: moving the window needs no I/O (the next `ensure` reads). */
+  jump(pos: number): void {
     const r = this.reader;
     if (pos >= this.start && pos <= this.start + r.end) {
       r.pos = pos - this.start;

@@ -18,6 +18,12 @@ export interface ByteSource {
   readonly size: number | undefined;
   readonly seekable: boolean;
   /**
+   * What tells this version of the data from another (a local file's device, inode, size and
+   * mtime; an HTTP resource's ETag): caches key on it, so a replaced or appended file is never
+   * served from entries of the old one. Undefined where nothing identifies the data.
+   */
+  readonly identity?: string;
+  /**
    * Read up to `length` bytes at `position` into `into` starting at `offset`;
    * resolves to the count read: 0 only at the end of the data. Files fill the
    * request; a stream returns what has arrived, so records flow as they come.
@@ -68,6 +74,7 @@ const EAGER_CHECKSUM_FILE_BYTES = 1 << 20;
 /** A source over a local file, opened by `FileSource.open`. */
 export class FileSource implements ByteSource {
   readonly seekable = true;
+  identity: string | undefined;
   /** The checksum side file reads are verified against, if any. */
   readonly checksumFile: string | undefined;
   private readonly rawRead: (position: number, into: Uint8Array, offset: number, length: number) => Promise<number>;
@@ -125,7 +132,9 @@ export class FileSource implements ByteSource {
         }
         if (crcFh) verifier = await openVerifier(crcFh, crcPath, path, st.size);
       }
-      return new FileSource(path, fh, st.size, verifier, crcFh, opts.syncReads ?? true);
+      const source = new FileSource(path, fh, st.size, verifier, crcFh, opts.syncReads ?? true);
+      source.identity = `file:${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+      return source;
     } catch (e) {
       await crcFh?.close().catch(() => {});
       await fh.close();

@@ -8,3 +8,4 @@ export * from './split.js';
 export * from './codec-pool.js';
 export * from './block-frame.js';
 export * from './read-ahead.js';
+export * from './block-cache.js';

@@ -8,9 +8,11 @@ import type { CodecLookup, CompressionCodec } from '../codec/types.js';
 import { defaultCodecs } from '../codec/registry.js';
 import type { WritableContext, WritableRegistryLike, WritableType } from '../writable/types.js';
 import { defaultRegistry } from '../writable/builtins.js';
+import { toHex } from '../writable/coerce.js';
 import { SYNC_ESCAPE, SYNC_HASH_SIZE, SYNC_SIZE } from './constants.js';
 import { parseHeader, type SequenceFileHeader } from './header.js';
 import { RawRecord } from './raw-record.js';
+import type { BlockCache, CachedBlock } from './block-cache.js';
 import { closingIterator } from './closing-iterator.js';
 import { pullIterator } from './pull-iterator.js';
 import { overReadError } from './over-read.js';
@@ -46,6 +48,13 @@ export interface SequenceFileReaderOptions {
   verifyChecksum?: boolean;
   /** Files: positioned synchronous reads (default true, much cheaper per call); false never blocks the event loop. */
   syncReads?: boolean;
+  /**
+   * BLOCK files: a cache of decompressed blocks (`createBlockCache`), shared by the readers given
+   * it, so a block read again (MapFile lookups of a hot key set) is neither read nor decompressed
+   * again. Used for sources that know their identity (files, HTTP with an ETag), in this thread
+   * (not with `readAhead`) and never in recovery mode.
+   */
+  blockCache?: BlockCache;
   /**
    * Worker threads that decompress BLOCK files ahead of the caller (0: all in this thread).
    * Default: what measures fastest (see `defaultReadThreads`), and files under 4 MiB stay in this
@@ -182,7 +191,10 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
   private lazyValues: (() => Uint8Array) | null = null;
   /** Counts blocks loaded, never reset: a record can tell whether its block is still the current one. */
   private blockGeneration = 0;
-  /** Start of each remaining key in keysBuf, for binary search within a block. */
+  /** The block generation `keyStarts`/`valueStarts` were computed for. */
+  private startsGeneration = -1;
+  private valueStarts = new Int32Array(64);
+  /** Start of each key in keysBuf, for binary search within a block. */
   private keyStarts = new Int32Array(64);
   private keyOff = 0;
   private valueOff = 0;
@@ -191,6 +203,14 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
   private valuesFrom: PendingBlock | null = null;
   // BLOCK read-ahead: blocks framed past the current one, in file order
   private readonly decompressor: BlockDecompressor | null;
+  /** The block cache and this file's prefix of its keys (identity and sync marker), when caching. */
+  private readonly cache: BlockCache | null;
+  private readonly cachePrefix: string;
+  /** The cache entry of the current block, whose values are added once decompressed. */
+  private cachedKey: string | null = null;
+  private cachedBlock: CachedBlock | null = null;
+  /** The length arrays are a cached block's: decode the next block into fresh ones, not into them. */
+  private lengthsShared = false;
   private readonly readAhead: number;
   private ahead: PendingBlock[] = [];
   /** The head of `ahead` is not ready (or the window needs topping up): `fill` waits for it. */
@@ -228,6 +248,10 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     this.decompressor = pipelined ? pickDecompressor(this.codec!, opts, input.source.size) : null;
     const threaded = this.decompressor !== null && opts.decompressor === undefined && !(this.decompressor as { inThread?: boolean }).inThread;
     this.readAhead = this.decompressor === null ? 0 : Math.max(0, Math.floor(opts.readAhead ?? (threaded ? 2 : 0)));
+    const identity = input.source.identity;
+    const caching = opts.blockCache !== undefined && header.compression === 'BLOCK' && !this.recover && this.readAhead === 0 && identity !== undefined;
+    this.cache = caching ? opts.blockCache! : null;
+    this.cachePrefix = caching ? `${identity}|${toHex(header.sync ?? new Uint8Array(0))}|` : '';
   }
 
   /**
@@ -968,6 +992,16 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     if (input.position >= this.end) return null;
     const avail = r.end - r.pos;
     if (avail === 0 && input.atEof) return null;
+    if (this.cache !== null) {
+      const key = this.cachePrefix + input.position;
+      const hit = this.cache.get(key);
+      if (hit !== undefined) {
+        const offset = input.position;
+        input.jump(hit.end);
+        this.installCached(key, offset, hit);
+        return true;
+      }
+    }
     const observer = this.observer;
     const frame: ReturnType<typeof readBlockFrame> = readBlockFrame(r.buf, r.pos, r.end, this.header.sync, this.limits, {
       base: r.base,
@@ -990,7 +1024,56 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
       throw asCorrupt(e, this.name, frame.offset, 'block');
     }
     this.installBlock(frame.offset, frame.end, frame.records, keyLens, keys, valueLens, valuesZ.slice(), null, frameSizes(frame));
+    if (this.cache !== null) {
+      const block: CachedBlock = {
+        end: frame.end,
+        records: frame.records,
+        keyLengths: this.keyLengths.slice(0, frame.records),
+        keys,
+        valueLengths: this.valueLengths.slice(0, frame.records),
+        valuesTotal: this.valuesTotal,
+        valuesZ: this.valuesZ,
+        values: null,
+        sizes: frameSizes(frame),
+      };
+      this.cachedKey = this.cachePrefix + frame.offset;
+      this.cachedBlock = block;
+      this.cache.set(this.cachedKey, block);
+    }
     return true;
+  }
+
+  /** Make a cached block the current one, as `installBlock` does a decompressed one. */
+  private installCached(key: string, offset: number, b: CachedBlock): void {
+    this.valuesWanted = this.valuesUsed;
+    this.valuesUsed = false;
+    this.keyLengths = b.keyLengths;
+    this.valueLengths = b.valueLengths;
+    this.lengthsShared = true;
+    this.keysBuf = b.keys;
+    this.valuesTotal = b.valuesTotal;
+    this.valuesZ = b.values === null ? b.valuesZ : null;
+    this.valuesFrom = null;
+    this.valuesBuf = b.values ?? EMPTY;
+    const generation = ++this.blockGeneration;
+    this.lazyValues = b.values === null ? () => this.blockValues(generation) : null;
+    this.cachedKey = key;
+    this.cachedBlock = b;
+    this.blockOffset = offset;
+    this.blockRecords = b.records;
+    this.blockNext = 0;
+    this.keyOff = 0;
+    this.valueOff = 0;
+    this.blocksRead++;
+    this.observer?.onBlock?.({
+      offset,
+      records: b.records,
+      keyLengthsCompressed: b.sizes[0]!,
+      keysCompressed: b.sizes[1]!,
+      valueLengthsCompressed: b.sizes[2]!,
+      valuesCompressed: b.sizes[3]!,
+      end: b.end,
+    });
   }
 
   /** Make a decompressed block the current one; its values come from `valuesZ` (decompressed here) or `valuesFrom`. */
@@ -1008,6 +1091,14 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     this.valuesWanted = this.valuesUsed;
     this.valuesUsed = false;
     try {
+      // a cached block's lengths are not ours to overwrite
+      if (this.lengthsShared) {
+        this.keyLengths = new Int32Array(Math.max(64, count));
+        this.valueLengths = new Int32Array(Math.max(64, count));
+        this.lengthsShared = false;
+      }
+      this.cachedKey = null;
+      this.cachedBlock = null;
       const decoded = decodeBlock(keyLens, keys, valueLens, null, count, this.limits, this.name, { keyLengths: this.keyLengths, valueLengths: this.valueLengths });
       this.keyLengths = decoded.keyLengths;
       this.valueLengths = decoded.valueLengths;
@@ -1068,6 +1159,12 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     checkBlockValues(values, this.valuesTotal);
     this.valuesBuf = values;
     this.lazyValues = null;
+    if (this.cachedBlock !== null && this.cachedKey !== null) {
+      // the cached block keeps its values from now on (the cache accounts for the growth)
+      this.cachedBlock.values = values;
+      this.cachedBlock.valuesZ = null;
+      this.cache!.set(this.cachedKey, this.cachedBlock);
+    }
   }
 
   /**
@@ -1080,23 +1177,54 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     const from = this.blockNext;
     const n = this.blockRecords;
     if (this.header.compression !== 'BLOCK' || from >= n - 1) return;
-    if (this.keyStarts.length < n + 1) this.keyStarts = new Int32Array(n + 1);
-    const starts = this.keyStarts;
-    const lens = this.keyLengths;
-    starts[from] = this.keyOff;
-    for (let i = from; i < n; i++) starts[i + 1] = starts[i]! + lens[i]!;
+    const starts = this.blockStarts();
+    const keyStarts = starts.keys;
     const keys = this.keysBuf;
     let lo = from;
     let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compare(keys.subarray(starts[mid]!, starts[mid + 1]!), probe) < 0) lo = mid + 1;
+      if (compare(keys.subarray(keyStarts[mid]!, keyStarts[mid + 1]!), probe) < 0) lo = mid + 1;
       else hi = mid;
     }
     const to = Math.max(from, lo - 1);
-    for (let i = from; i < to; i++) this.valueOff += this.valueLengths[i]!;
-    this.keyOff = starts[to]!;
+    this.keyOff = keyStarts[to]!;
+    this.valueOff = starts.values[to]!;
     this.blockNext = to;
+  }
+
+  /**
+   * Where each of the current block's keys and values starts (prefix sums of their lengths), made
+   * once per block and kept with a cached block, so repeated lookups in a block are O(log n).
+   */
+  private blockStarts(): { keys: Int32Array; values: Int32Array } {
+    const cached = this.cachedBlock;
+    if (cached?.starts) return cached.starts;
+    const n = this.blockRecords;
+    if (this.startsGeneration !== this.blockGeneration) {
+      if (this.keyStarts.length < n + 1) {
+        this.keyStarts = new Int32Array(n + 1);
+        this.valueStarts = new Int32Array(n + 1);
+      }
+      const ks = this.keyStarts;
+      const vs = this.valueStarts;
+      const kl = this.keyLengths;
+      const vl = this.valueLengths;
+      ks[0] = 0;
+      vs[0] = 0;
+      for (let i = 0; i < n; i++) {
+        ks[i + 1] = ks[i]! + kl[i]!;
+        vs[i + 1] = vs[i]! + vl[i]!;
+      }
+      this.startsGeneration = this.blockGeneration;
+    }
+    const starts = { keys: this.keyStarts, values: this.valueStarts };
+    if (cached !== null && this.cachedKey !== null) {
+      cached.starts = { keys: this.keyStarts.slice(0, n + 1), values: this.valueStarts.slice(0, n + 1) };
+      this.cache!.set(this.cachedKey, cached);
+      return cached.starts;
+    }
+    return starts;
   }
 
 }
