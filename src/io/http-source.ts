@@ -80,6 +80,8 @@ export async function openHttpSource(url: string | URL, opts: HttpSourceOptions 
     name: href,
     size,
     seekable: true,
+    // what a cache may key on: the server's version of the resource, when it gives one
+    ...(version === null ? {} : { identity: `http:${href}:${version}:${size}` }),
     async read(position, into, offset, length) {
       const end = Math.min(size, position + length);
       if (position >= end) return 0;

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { IOFailureError, MemorySink, SequenceFileReader, SequenceFileWriter, readSplit } from '../../src/index.js';
+import { IOFailureError, MemorySink, SequenceFileReader, SequenceFileWriter, openHttpSource, readSplit } from '../../src/index.js';
 import { seqcat, SEQ } from '../cli/helpers.js';
 
 const FILES: Record<string, Uint8Array> = {
@@ -81,6 +81,12 @@ describe('HTTP sources', () => {
       expect(log.filter((l) => l.path === name).length).toBeLessThanOrEqual(4);
     });
   }
+
+  it('the source names the version it reads (for caches): the ETag', async () => {
+    const source = await openHttpSource(base + '/none.seq');
+    expect(source.identity).toBe(`http:${base}/none.seq:"v1":${FILES['/none.seq']!.length}`);
+    await source.close();
+  });
 
   it('a split reads only its part of the file and a seek only what it needs', async () => {
     const size = FILES['/none.seq']!.length;
