@@ -1,5 +1,5 @@
 import type { ByteSink } from '../io/sink.js';
-import { FileSink } from '../io/sink.js';
+import { writeOutput } from './output.js';
 import type { ColumnKind, ColumnValue } from './columns.js';
 import { describeSource } from './header-metadata.js';
 import { optionalImport } from './optional-import.js';
@@ -83,47 +83,42 @@ function columnData(a: Arrow, type: ArrowType, kind: ColumnKind, values: ColumnV
 export async function toArrow(input: ConvertInput, output: string | ByteSink, opts: ArrowOptions = {}): Promise<ConvertResult> {
   const a = await optionalImport<Arrow>('apache-arrow', 'write Arrow IPC');
   const columns = await openRecordColumns(input, opts);
-  let sink: ByteSink | undefined;
   try {
-    sink = typeof output === 'string' ? await FileSink.open(output, { atomic: true }) : output;
-    const out = sink;
-    const kt = arrowType(a, columns.key.kind);
-    const vt = arrowType(a, columns.value.kind);
-    const meta = new Map([...describeSource(columns.header, columns.key.kind, columns.value.kind), ...(opts.metadata ?? [])]);
-    const schema = new a.Schema([new a.Field('key', kt, columns.key.kind === 'null'), new a.Field('value', vt, columns.value.kind === 'null')], meta);
-    const writer = opts.format === 'stream' ? new a.RecordBatchStreamWriter() : new a.RecordBatchFileWriter();
-    // the writer's byte queue, replaced by one that hands its chunks over after each batch: the
-    // stock queue is drained asynchronously and grows without bound when the disk is slower
-    const chunks: Uint8Array[] = [];
-    const collector = new (class extends a.AsyncByteQueue {
-      override write(value: Parameters<InstanceType<Arrow['AsyncByteQueue']>['write']>[0]): void {
-        if ((value as Uint8Array).byteLength > 0) chunks.push(value as Uint8Array);
+    return await writeOutput(output, async (out) => {
+      const kt = arrowType(a, columns.key.kind);
+      const vt = arrowType(a, columns.value.kind);
+      const meta = new Map([...describeSource(columns.header, columns.key.kind, columns.value.kind), ...(opts.metadata ?? [])]);
+      const schema = new a.Schema([new a.Field('key', kt, columns.key.kind === 'null'), new a.Field('value', vt, columns.value.kind === 'null')], meta);
+      const writer = opts.format === 'stream' ? new a.RecordBatchStreamWriter() : new a.RecordBatchFileWriter();
+      // the writer's byte queue, replaced by one that hands its chunks over after each batch: the
+      // stock queue is drained asynchronously and grows without bound when the disk is slower
+      const chunks: Uint8Array[] = [];
+      const collector = new (class extends a.AsyncByteQueue {
+        override write(value: Parameters<InstanceType<Arrow['AsyncByteQueue']>['write']>[0]): void {
+          if ((value as Uint8Array).byteLength > 0) chunks.push(value as Uint8Array);
+        }
+      })();
+      const drain = async (): Promise<void> => {
+        for (const c of chunks.splice(0)) await out.write(c);
+      };
+      const result: ConvertResult = { records: 0, groups: 0, payloadBytes: 0 };
+      writer.reset(collector, schema);
+      for await (const b of columns.batches()) {
+        const data = a.makeData({
+          type: new a.Struct(schema.fields),
+          length: b.keys.length,
+          children: [columnData(a, kt, columns.key.kind, b.keys), columnData(a, vt, columns.value.kind, b.values)],
+        });
+        writer.write(new a.RecordBatch(schema, data));
+        await drain();
+        result.records += b.keys.length;
+        result.payloadBytes += b.payloadBytes;
+        result.groups++;
       }
-    })();
-    const drain = async (): Promise<void> => {
-      for (const c of chunks.splice(0)) await out.write(c);
-    };
-    const result: ConvertResult = { records: 0, groups: 0, payloadBytes: 0 };
-    writer.reset(collector, schema);
-    for await (const b of columns.batches()) {
-      const data = a.makeData({
-        type: new a.Struct(schema.fields),
-        length: b.keys.length,
-        children: [columnData(a, kt, columns.key.kind, b.keys), columnData(a, vt, columns.value.kind, b.values)],
-      });
-      writer.write(new a.RecordBatch(schema, data));
+      writer.close();
       await drain();
-      result.records += b.keys.length;
-      result.payloadBytes += b.payloadBytes;
-      result.groups++;
-    }
-    writer.close();
-    await drain();
-    await out.close();
-    return result;
-  } catch (e) {
-    await sink?.abort?.();
-    throw e;
+      return result;
+    });
   } finally {
     await columns.close();
   }

@@ -1,5 +1,6 @@
 import { UsageError } from '../io/errors.js';
-import { FileSink, type ByteSink } from '../io/sink.js';
+import type { ByteSink } from '../io/sink.js';
+import { writeOutput } from './output.js';
 import { SequenceFileReader, type SequenceFileReaderOptions } from '../seq/reader.js';
 import type { JsonOptions } from '../writable/types.js';
 import { jsonField, jsonValue } from './json-text.js';
@@ -48,9 +49,8 @@ async function writeLines(
   const files = typeof input === 'string' ? [input] : [...input];
   if (files.length === 0) throw new UsageError('no input files to convert');
   const json: JsonOptions = { bytes: opts.bytes ?? 'base64' };
-  const sink = typeof output === 'string' ? await FileSink.open(output, { atomic: true }) : output;
-  const result: ConvertResult = { records: 0, groups: 0, payloadBytes: 0 };
-  try {
+  return writeOutput(output, async (sink) => {
+    const result: ConvertResult = { records: 0, groups: 0, payloadBytes: 0 };
     let text = header ?? '';
     for (const f of files) {
       const reader = await SequenceFileReader.open(f, opts.reader);
@@ -77,10 +77,6 @@ async function writeLines(
         await reader.close();
       }
     }
-    await sink.close();
     return result;
-  } catch (e) {
-    await sink.abort?.();
-    throw e;
-  }
+  });
 }

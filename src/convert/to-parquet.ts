@@ -1,5 +1,5 @@
 import type { ByteSink } from '../io/sink.js';
-import { FileSink } from '../io/sink.js';
+import { writeOutput } from './output.js';
 import type { ColumnKind } from './columns.js';
 import { describeSource } from './header-metadata.js';
 import { optionalImport } from './optional-import.js';
@@ -62,26 +62,24 @@ export async function toParquet(input: ConvertInput, output: string | ByteSink, 
   const hw = await optionalImport<HyparquetWriter>('hyparquet-writer', 'write Parquet');
   const { codec, compressors } = parquetCompressor(opts.compression ?? 'snappy');
   const columns = await openRecordColumns(input, opts);
-  let sink: ByteSink | undefined;
   try {
-    sink = typeof output === 'string' ? await FileSink.open(output, { atomic: true }) : output;
-    const out = sink;
-    const bytes = new hw.ByteWriter(1 << 20);
-    // hand each finished row group to the sink and start the buffer again
-    const flush = async (): Promise<void> => {
-      if (bytes.index === 0) return;
-      const chunk = new Uint8Array(bytes.buffer, 0, bytes.index);
-      bytes.index = 0;
-      await out.write(chunk);
-    };
-    Object.assign(bytes, { flush, finish: flush });
-    const writer = new hw.ParquetWriter({
-      writer: bytes,
-      schema: [{ name: 'root', num_children: 2 }, schemaElement('key', columns.key.kind), schemaElement('value', columns.value.kind)],
-      codec,
-      compressors,
-      kvMetadata: [...describeSource(columns.header, columns.key.kind, columns.value.kind), ...(opts.metadata ?? [])].map(([key, value]) => ({ key, value })),
-      createdBy: 'hadoop-io seqcat',
+    return await writeOutput(output, async (out) => {
+      const bytes = new hw.ByteWriter(1 << 20);
+      // hand each finished row group to the sink and start the buffer again
+      const flush = async (): Promise<void> => {
+        if (bytes.index === 0) return;
+        const chunk = new Uint8Array(bytes.buffer, 0, bytes.index);
+        bytes.index = 0;
+        await out.write(chunk);
+      };
+      Object.assign(bytes, { flush, finish: flush });
+      const writer = new hw.ParquetWriter({
+        writer: bytes,
+        schema: [{ name: 'root', num_children: 2 }, schemaElement('key', columns.key.kind), schemaElement('value', columns.value.kind)],
+        codec,
+        compressors,
+        kvMetadata: [...describeSource(columns.header, columns.key.kind, columns.value.kind), ...(opts.metadata ?? [])].map(([key, value]) => ({ key, value })),
+        createdBy: 'hadoop-io seqcat',
     });
     const result: ConvertResult = { records: 0, groups: 0, payloadBytes: 0 };
     for await (const b of columns.batches()) {
@@ -98,11 +96,8 @@ export async function toParquet(input: ConvertInput, output: string | ByteSink, 
       result.groups++;
     }
     await writer.finish();
-    await out.close();
     return result;
-  } catch (e) {
-    await sink?.abort?.();
-    throw e;
+    });
   } finally {
     await columns.close();
   }
