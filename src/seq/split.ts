@@ -20,16 +20,8 @@ export interface SplitOptions extends SequenceFileReaderOptions {
  */
 export async function* readSplit<K = unknown, V = unknown>(input: SourceInput, opts: SplitOptions): AsyncGenerator<KeyValue<K, V>> {
   const { start, length, ...rest } = opts;
-  const reader = await SequenceFileReader.open<K, V>(input, { ...rest, split: { start, length } });
-  try {
-    for (;;) {
-      const kv = await reader.next();
-      if (kv === null) return;
-      yield kv;
-    }
-  } finally {
-    await reader.close();
-  }
+  // the reader's iterator closes it however iteration stops
+  yield* await SequenceFileReader.open<K, V>(input, { ...rest, split: { start, length } });
 }
 
 /** One input split of a file, as Hadoop's `FileSplit` (without hosts). */
