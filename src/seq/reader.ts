@@ -1059,21 +1059,7 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     this.lazyValues = b.values === null ? () => this.blockValues(generation) : null;
     this.cachedKey = key;
     this.cachedBlock = b;
-    this.blockOffset = offset;
-    this.blockRecords = b.records;
-    this.blockNext = 0;
-    this.keyOff = 0;
-    this.valueOff = 0;
-    this.blocksRead++;
-    this.observer?.onBlock?.({
-      offset,
-      records: b.records,
-      keyLengthsCompressed: b.sizes[0]!,
-      keysCompressed: b.sizes[1]!,
-      valueLengthsCompressed: b.sizes[2]!,
-      valuesCompressed: b.sizes[3]!,
-      end: b.end,
-    });
+    this.enterBlock(offset, b.end, b.records, b.sizes);
   }
 
   /** Make a decompressed block the current one; its values come from `valuesZ` (decompressed here) or `valuesFrom`. */
@@ -1114,20 +1100,25 @@ export class SequenceFileReader<K = unknown, V = unknown> implements AsyncIterab
     } catch (e) {
       throw asCorrupt(e, this.name, blockOffset, 'block');
     }
-    this.blockOffset = blockOffset;
+    this.enterBlock(blockOffset, blockEnd, count, sizes);
+  }
+
+  /** Start reading an installed block's records, and tell the observer. */
+  private enterBlock(offset: number, end: number, count: number, sizes: readonly number[]): void {
+    this.blockOffset = offset;
     this.blockRecords = count;
     this.blockNext = 0;
     this.keyOff = 0;
     this.valueOff = 0;
     this.blocksRead++;
     this.observer?.onBlock?.({
-      offset: blockOffset,
+      offset,
       records: count,
       keyLengthsCompressed: sizes[0]!,
       keysCompressed: sizes[1]!,
       valueLengthsCompressed: sizes[2]!,
       valuesCompressed: sizes[3]!,
-      end: blockEnd,
+      end,
     });
   }
 
