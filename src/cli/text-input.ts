@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { CorruptFileError } from '../io/errors.js';
 import { ioError, streamSource } from '../io/source.js';
+import { MAGIC } from '../seq/constants.js';
 import { SequenceFileReader } from '../seq/reader.js';
 import { isSpecial, openInput, resolveInput, STDIO } from './inputs.js';
 import type { LineOutput } from './output.js';
@@ -94,7 +95,7 @@ async function sniff(path: string): Promise<Uint8Array | null> {
   }
 }
 
-const isSeq = (b: Uint8Array): boolean => b.length >= 3 && b[0] === 0x53 && b[1] === 0x45 && b[2] === 0x51;
+const isSeq = (b: Uint8Array): boolean => b.length >= MAGIC.length && MAGIC.every((m, i) => b[i] === m);
 const isGzip = (b: Uint8Array): boolean => b.length >= 2 && b[0] === GZIP_MAGIC[0] && b[1] === GZIP_MAGIC[1];
 
 /**
